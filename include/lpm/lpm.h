@@ -1,0 +1,12 @@
+#pragma once
+
+// The umbrella header of LPM: supervised pools of worker processes for Qt.
+
+#include <lpm/lpmerror.h>
+#include <lpm/lpmglobal.h>
+#include <lpm/lpmrequest.h>
+#include <lpm/lpmresponse.h>
+#include <lpm/lpmsupervisor.h>
+#include <lpm/lpmsupervisorconfig.h>
+#include <lpm/lpmworker.h>
+#include <lpm/lpmworkerhealth.h>

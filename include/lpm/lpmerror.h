@@ -1,0 +1,49 @@
+#pragma once
+
+#include <lpm/lpmglobal.h>
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qexception.h>
+#include <QtCore/qobjectdefs.h>
+#include <QtCore/qshareddata.h>
+#include <QtCore/qstring.h>
+
+class LpmErrorData;
+
+// The reason a request's future was rejected. A QException, so QFuture::result()
+// rethrows it and onFailed([](const LpmError &) {...}) receives it intact.
+class LPM_EXPORT LpmError : public QException
+{
+    Q_GADGET
+    Q_DECLARE_TR_FUNCTIONS(LpmError)
+public:
+    enum class Code {
+        TimedOut,            // no answer within the request's timeout
+        ShuttingDown,        // the pool is draining or was destroyed
+        WorkerCrashed,       // the worker died with the request and no retries were left
+        NotSerializable,     // a payload or answer holds a value that cannot cross processes
+        PayloadTooLarge,     // the encoded payload exceeds the channel's frame limit
+        RestartLimitReached, // no worker is left and the restart policy allows no more
+        WorkerFailedToStart, // the worker program could not be started
+        ProtocolError,       // the worker broke the protocol while handling the request
+    };
+    Q_ENUM(Code)
+
+    explicit LpmError(Code code, const QString &detail = {});
+    LpmError(const LpmError &other);
+    LpmError &operator=(const LpmError &other);
+    ~LpmError() override;
+
+    Code code() const;
+    // A translated sentence for the code, followed by the detail when there is one.
+    QString message() const;
+    // The specific circumstances (exit status, type name, ...), untranslated.
+    QString detail() const;
+
+    const char *what() const noexcept override;
+    void raise() const override { throw *this; }
+    LpmError *clone() const override { return new LpmError(*this); }
+
+private:
+    QSharedDataPointer<LpmErrorData> d;
+};

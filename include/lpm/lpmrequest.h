@@ -1,0 +1,47 @@
+#pragma once
+
+#include <lpm/lpmglobal.h>
+
+#include <QtCore/qobject.h>
+#include <QtCore/quuid.h>
+#include <QtCore/qvariant.h>
+
+#include <memory>
+
+class LpmRequestPrivate;
+class LpmWorkerPrivate;
+
+// One request received by a worker. Owned by LpmWorker; valid until it is
+// answered (then deleted later), so it can be the context of timers and continuations.
+class LPM_EXPORT LpmRequest : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QVariant data READ data CONSTANT)
+    Q_PROPERTY(QUuid id READ id CONSTANT)
+public:
+    ~LpmRequest() override;
+
+    QVariant data() const;
+    QUuid id() const;
+    // When the supervisor enqueued it: nanoseconds on the monotonic clock.
+    qint64 createdAt() const;
+    bool isAnswered() const;
+
+    // Sends the answer. Returns false, with a warning under lpm.worker, when the
+    // request was already answered or the answer cannot cross the process boundary
+    // (the supervisor's future then rejects with NotSerializable).
+    bool respond(const QVariant &answer = {});
+    // Answers with nothing: the supervisor's future resolves with a null data().
+    bool ack();
+
+Q_SIGNALS:
+    void answered();
+
+private:
+    friend class LpmWorker;
+    friend class LpmWorkerPrivate;
+    explicit LpmRequest(LpmWorkerPrivate *worker, const QUuid &id, qint64 createdAt,
+                        const QVariant &data, QObject *parent);
+    Q_DECLARE_PRIVATE(LpmRequest)
+    std::unique_ptr<LpmRequestPrivate> d_ptr;
+};

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <lpm/lpmglobal.h>
+#include <lpm/lpmrequest.h>
+
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+
+#include <memory>
+
+class LpmWorkerPrivate;
+
+// The worker process's side of the pool: a singleton that receives requests
+// from the supervisor. Nothing is delivered before ready() is called.
+class LPM_EXPORT LpmWorker : public QObject
+{
+    Q_OBJECT
+public:
+    ~LpmWorker() override;
+
+    // Created on first use; needs a QCoreApplication.
+    static LpmWorker *instance();
+    // True when this process was started by an LpmSupervisor (its channel is present).
+    static bool isWorkerProcess();
+
+    // Tells the supervisor this worker takes requests. Mandatory. In a process
+    // that was not started by a supervisor it prints why and exits with status 2.
+    void ready();
+    // Tells the supervisor to send no new request until ready() is called again.
+    void busy();
+    bool isReady() const;
+
+    // The requests received and not yet answered, oldest first.
+    QList<LpmRequest *> requests() const;
+
+Q_SIGNALS:
+    void request(LpmRequest *request);
+
+private:
+    friend class LpmRequest;
+    LpmWorker();
+    Q_DECLARE_PRIVATE(LpmWorker)
+    std::unique_ptr<LpmWorkerPrivate> d_ptr;
+};

@@ -1,0 +1,213 @@
+#include "lpmmessage_p.h"
+
+#include "lpmpayloadcodec_p.h"
+#include "lpmuuid_p.h"
+
+#include <QtCore/qcborstreamreader.h>
+#include <QtCore/qcborstreamwriter.h>
+#include <QtCore/qendian.h>
+
+namespace LpmIpc {
+
+namespace {
+
+void writeId(QCborStreamWriter &w, const QUuid &id)
+{
+    char bytes[16];
+    LpmUuid::toRfc4122(id, bytes);
+    w.appendByteString(bytes, sizeof(bytes));
+}
+
+// The number of fields of each message type (the body is one CBOR array of them).
+int fieldCount(MessageType type)
+{
+    switch (type) {
+    case MessageType::Ready:
+    case MessageType::Busy:
+        return 0;
+    case MessageType::Hello:
+    case MessageType::Response:
+        return 2;
+    case MessageType::Request:
+    case MessageType::ResponseError:
+    case MessageType::Health:
+        return 3;
+    }
+    return -1;
+}
+
+// Writes every field but a trailing payload, as top-level items; the caller wraps
+// them in the array. Returns whether the payload still has to be appended.
+bool encodeFields(QByteArray &fields, const Message &m)
+{
+    QCborStreamWriter w(&fields);
+    switch (m.type) {
+    case MessageType::Hello:
+        w.append(quint64(m.version));
+        w.append(m.pid);
+        return false;
+    case MessageType::Ready:
+    case MessageType::Busy:
+        return false;
+    case MessageType::Request:
+        writeId(w, m.id);
+        w.append(m.createdAt);
+        return true;
+    case MessageType::Response:
+        writeId(w, m.id);
+        return true;
+    case MessageType::ResponseError:
+        writeId(w, m.id);
+        w.append(qint64(m.errorCode));
+        w.append(m.errorDetail);
+        return false;
+    case MessageType::Health:
+        w.append(m.rss);
+        w.append(m.heapTotal);
+        w.append(m.heapUsed);
+        return false;
+    }
+    return false;
+}
+
+bool readInt(QCborStreamReader &r, qint64 *out)
+{
+    if (!r.isInteger())
+        return false;
+    *out = r.toInteger();
+    return r.next();
+}
+
+bool readId(QCborStreamReader &r, QUuid *out)
+{
+    if (!r.isByteArray() || !r.isLengthKnown() || r.length() != 16)
+        return false;
+    char bytes[16];
+    const auto chunk = r.readStringChunk(bytes, sizeof(bytes));
+    if (chunk.status != QCborStreamReader::Ok || chunk.data != 16)
+        return false;
+    if (r.readStringChunk(nullptr, 0).status != QCborStreamReader::EndOfString)
+        return false;
+    *out = QUuid::fromRfc4122(QByteArrayView(bytes, sizeof(bytes)));
+    return true;
+}
+
+bool readText(QCborStreamReader &r, QString *out)
+{
+    QVariant v;
+    QString ignored;
+    if (!r.isString() || !LpmPayloadCodec::read(r, &v, &ignored))
+        return false;
+    *out = v.toString();
+    return true;
+}
+
+bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
+{
+    switch (m->type) {
+    case MessageType::Hello: {
+        qint64 version = 0;
+        if (!readInt(r, &version) || !readInt(r, &m->pid))
+            return false;
+        m->version = quint32(version);
+        return true;
+    }
+    case MessageType::Ready:
+    case MessageType::Busy:
+        return true;
+    case MessageType::Request:
+        return readId(r, &m->id) && readInt(r, &m->createdAt)
+                && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::Response:
+        return readId(r, &m->id) && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::ResponseError: {
+        qint64 code = 0;
+        if (!readId(r, &m->id) || !readInt(r, &code) || !readText(r, &m->errorDetail))
+            return false;
+        m->errorCode = int(code);
+        return true;
+    }
+    case MessageType::Health:
+        return readInt(r, &m->rss) && readInt(r, &m->heapTotal) && readInt(r, &m->heapUsed);
+    }
+    return false;
+}
+
+bool isKnownType(quint8 type)
+{
+    return type >= quint8(MessageType::Hello) && type <= quint8(MessageType::Health);
+}
+
+} // namespace
+
+bool appendFrame(QByteArray &out, const Message &message, QString *error)
+{
+    const int count = fieldCount(message.type);
+    if (count < 0) {
+        *error = QStringLiteral("unknown message type %1").arg(int(message.type));
+        return false;
+    }
+    QByteArray fields;
+    QByteArray payload;
+    if (encodeFields(fields, message)) {
+        if (!message.encodedPayload.isEmpty()) {
+            payload = message.encodedPayload;
+        } else if (!LpmPayloadCodec::encode(message.payload, &payload, error)) {
+            return false;
+        }
+    }
+    const qsizetype length = 2 + fields.size() + payload.size(); // type, array head, items
+    if (length > MaxFrameSize) {
+        *error = QStringLiteral("a %1-byte message exceeds the %2-byte limit")
+                         .arg(length)
+                         .arg(MaxFrameSize);
+        return false;
+    }
+    char head[FrameHeaderSize + 2];
+    qToLittleEndian(quint32(length), head);
+    head[FrameHeaderSize] = char(message.type);
+    head[FrameHeaderSize + 1] = char(0x80 | count); // a CBOR array of count (< 24) items
+    out.reserve(out.size() + FrameHeaderSize + length);
+    out.append(head, sizeof(head));
+    out.append(fields);
+    out.append(payload);
+    return true;
+}
+
+bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error)
+{
+    if (!isKnownType(type)) {
+        *error = QStringLiteral("unknown message type %1").arg(type);
+        return false;
+    }
+    message->type = MessageType(type);
+    QCborStreamReader reader(body.data(), body.size());
+    QString detail;
+    const bool ok = reader.isArray() && reader.isLengthKnown()
+            && reader.length() == quint64(fieldCount(message->type)) && reader.enterContainer()
+            && decodeFields(reader, message, &detail) && !reader.hasNext()
+            && reader.leaveContainer();
+    if (!ok || !LpmPayloadCodec::atCleanEnd(reader, body.size())) {
+        *error = QStringLiteral("undecodable %1 message%2")
+                         .arg(typeName(message->type),
+                              detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        return false;
+    }
+    return true;
+}
+
+QString typeName(MessageType type)
+{
+    switch (type) {
+    case MessageType::Hello: return QStringLiteral("hello");
+    case MessageType::Ready: return QStringLiteral("ready");
+    case MessageType::Busy: return QStringLiteral("busy");
+    case MessageType::Request: return QStringLiteral("request");
+    case MessageType::Response: return QStringLiteral("response");
+    case MessageType::ResponseError: return QStringLiteral("response-error");
+    case MessageType::Health: return QStringLiteral("health");
+    }
+    return QStringLiteral("type %1").arg(int(type));
+}
+
+} // namespace LpmIpc

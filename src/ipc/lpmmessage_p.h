@@ -1,0 +1,73 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qbytearrayview.h>
+#include <QtCore/qstring.h>
+#include <QtCore/quuid.h>
+#include <QtCore/qvariant.h>
+
+// The messages exchanged on the control channel and their encoding.
+//
+// A frame is a 32-bit little-endian length, then that many bytes: a type byte and
+// a body. The body is one CBOR array of the fields listed per type; a payload is
+// always last, so one encoded in advance is spliced in as is.
+namespace LpmIpc {
+
+// Bumped whenever a frame's layout changes; both sides must agree.
+constexpr quint32 ProtocolVersion = 1;
+// The length field covers the type byte and the body.
+constexpr qsizetype FrameHeaderSize = 4;
+// Frames larger than this are refused on both sides.
+constexpr qsizetype MaxFrameSize = 64 * 1024 * 1024;
+// Names the control channel's descriptor number in a worker's environment.
+inline constexpr char ChannelFdVariable[] = "LPM_IPC_FD";
+
+enum class MessageType : quint8 {
+    Hello = 1,         // both ways, first: version, pid
+    Ready = 2,         // worker: takes requests
+    Busy = 3,          // worker: takes no new request until Ready
+    Request = 4,       // supervisor: id, createdAt, payload
+    Response = 5,      // worker: id, payload
+    ResponseError = 6, // worker: id, LpmError code, detail (its answer could not be encoded)
+    Health = 7,        // worker: rss, heapTotal, heapUsed
+};
+
+struct Message
+{
+    MessageType type = MessageType::Hello;
+
+    // Hello
+    quint32 version = 0;
+    qint64 pid = 0;
+
+    // Request, Response, ResponseError
+    QUuid id;
+    qint64 createdAt = 0;   // Request: ns on the monotonic clock
+    QVariant payload;       // Request, Response (as decoded)
+    // Request, Response: when not empty, the payload already CBOR-encoded; it is
+    // sent as is and payload is ignored. Lets callers encode (and validate) early.
+    QByteArray encodedPayload;
+
+    // ResponseError
+    int errorCode = 0;
+    QString errorDetail;
+
+    // Health, in bytes
+    qint64 rss = 0;
+    qint64 heapTotal = 0;
+    qint64 heapUsed = 0;
+};
+
+// Appends one whole frame for message to out. Fails (out unchanged) when the
+// payload is not serializable or the frame would exceed MaxFrameSize.
+bool appendFrame(QByteArray &out, const Message &message, QString *error);
+
+// Decodes the type byte and body of one frame.
+bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error);
+
+QString typeName(MessageType type);
+
+} // namespace LpmIpc

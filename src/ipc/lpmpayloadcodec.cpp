@@ -1,0 +1,365 @@
+#include "lpmpayloadcodec_p.h"
+
+#include <QtCore/qdatetime.h>
+#include <QtCore/qurl.h>
+#include <QtCore/quuid.h>
+
+namespace {
+
+// Deep nesting is refused on both sides so that a hostile peer cannot exhaust the stack.
+constexpr int MaxDepth = 512;
+
+bool writeValue(QCborStreamWriter &w, const QVariant &v, QString *error, int depth);
+
+bool writeMapEntries(QCborStreamWriter &w, const QVariantMap &map, QString *error, int depth)
+{
+    w.startMap(map.size());
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        w.append(it.key());
+        if (!writeValue(w, it.value(), error, depth + 1))
+            return false;
+    }
+    return w.endMap();
+}
+
+bool writeValue(QCborStreamWriter &w, const QVariant &v, QString *error, int depth)
+{
+    if (depth > MaxDepth) {
+        *error = QStringLiteral("nesting deeper than %1 levels").arg(MaxDepth);
+        return false;
+    }
+    switch (v.typeId()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+        w.appendNull();
+        return true;
+    case QMetaType::Bool:
+        w.append(v.toBool());
+        return true;
+    case QMetaType::Int:
+    case QMetaType::Short:
+    case QMetaType::Char:
+    case QMetaType::SChar:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+        w.append(qint64(v.toLongLong()));
+        return true;
+    case QMetaType::UInt:
+    case QMetaType::UShort:
+    case QMetaType::UChar:
+    case QMetaType::ULong:
+    case QMetaType::ULongLong:
+        w.append(quint64(v.toULongLong()));
+        return true;
+    case QMetaType::Double:
+        w.append(v.toDouble());
+        return true;
+    case QMetaType::Float:
+        w.append(v.toFloat());
+        return true;
+    case QMetaType::QString:
+        w.append(v.toString());
+        return true;
+    case QMetaType::QByteArray:
+        w.append(v.toByteArray());
+        return true;
+    case QMetaType::QStringList: {
+        const QStringList list = v.toStringList();
+        w.startArray(list.size());
+        for (const QString &s : list)
+            w.append(s);
+        return w.endArray();
+    }
+    case QMetaType::QVariantList: {
+        const QVariantList list = v.toList();
+        w.startArray(list.size());
+        for (const QVariant &item : list) {
+            if (!writeValue(w, item, error, depth + 1))
+                return false;
+        }
+        return w.endArray();
+    }
+    case QMetaType::QVariantMap:
+        return writeMapEntries(w, v.toMap(), error, depth);
+    case QMetaType::QVariantHash: {
+        // Sorted on the wire, so equal hashes encode equally.
+        const QVariantHash hash = v.toHash();
+        QVariantMap sorted;
+        for (auto it = hash.cbegin(); it != hash.cend(); ++it)
+            sorted.insert(it.key(), it.value());
+        return writeMapEntries(w, sorted, error, depth);
+    }
+    case QMetaType::QDateTime: {
+        const QDateTime dt = v.toDateTime();
+        if (!dt.isValid()) {
+            *error = QStringLiteral("an invalid QDateTime");
+            return false;
+        }
+        w.append(QCborKnownTags::DateTimeString);
+        w.append(dt.toString(Qt::ISODateWithMs));
+        return true;
+    }
+    case QMetaType::QUrl:
+        w.append(QCborKnownTags::Url);
+        w.append(v.toUrl().toString(QUrl::FullyEncoded));
+        return true;
+    case QMetaType::QUuid:
+        w.append(QCborKnownTags::Uuid);
+        w.append(v.toUuid().toRfc4122());
+        return true;
+    default:
+        *error = QStringLiteral("a value of type %1").arg(QLatin1String(v.metaType().name()));
+        return false;
+    }
+}
+
+QVariant integerVariant(qint64 n)
+{
+    if (n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max())
+        return QVariant(int(n));
+    return QVariant(qlonglong(n));
+}
+
+bool readString(QCborStreamReader &r, QString *out, QString *error)
+{
+    out->clear();
+    if (!r.isString()) {
+        *error = QStringLiteral("a text string was expected");
+        return false;
+    }
+    auto chunk = r.readString();
+    while (chunk.status == QCborStreamReader::Ok) {
+        *out += chunk.data;
+        chunk = r.readString();
+    }
+    if (chunk.status == QCborStreamReader::Error) {
+        *error = QStringLiteral("a malformed text string");
+        return false;
+    }
+    return true;
+}
+
+bool readBytes(QCborStreamReader &r, QByteArray *out, QString *error)
+{
+    out->clear();
+    if (!r.isByteArray()) {
+        *error = QStringLiteral("a byte string was expected");
+        return false;
+    }
+    auto chunk = r.readByteArray();
+    while (chunk.status == QCborStreamReader::Ok) {
+        *out += chunk.data;
+        chunk = r.readByteArray();
+    }
+    if (chunk.status == QCborStreamReader::Error) {
+        *error = QStringLiteral("a malformed byte string");
+        return false;
+    }
+    return true;
+}
+
+bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth);
+
+// Moves past a scalar just read. At the top level of a buffer, running out of data
+// right after a complete item is the normal end, not an error.
+bool advance(QCborStreamReader &r)
+{
+    return r.next() || r.lastError() == QCborError::EndOfFile;
+}
+
+bool readTagged(QCborStreamReader &r, QVariant *out, QString *error)
+{
+    const QCborTag tag = r.toTag();
+    r.next();
+    switch (quint64(tag)) {
+    case quint64(QCborKnownTags::DateTimeString): {
+        QString text;
+        if (!readString(r, &text, error))
+            return false;
+        const QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!dt.isValid()) {
+            *error = QStringLiteral("a malformed date-time");
+            return false;
+        }
+        *out = dt;
+        return true;
+    }
+    case quint64(QCborKnownTags::Url): {
+        QString text;
+        if (!readString(r, &text, error))
+            return false;
+        *out = QUrl(text, QUrl::StrictMode);
+        return true;
+    }
+    case quint64(QCborKnownTags::Uuid): {
+        QByteArray bytes;
+        if (!readBytes(r, &bytes, error))
+            return false;
+        if (bytes.size() != 16) {
+            *error = QStringLiteral("a UUID that is not 16 bytes");
+            return false;
+        }
+        *out = QUuid::fromRfc4122(bytes);
+        return true;
+    }
+    default:
+        *error = QStringLiteral("an unsupported CBOR tag %1").arg(quint64(tag));
+        return false;
+    }
+}
+
+bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth)
+{
+    if (depth > MaxDepth) {
+        *error = QStringLiteral("nesting deeper than %1 levels").arg(MaxDepth);
+        return false;
+    }
+    switch (r.type()) {
+    case QCborStreamReader::UnsignedInteger: {
+        const quint64 n = r.toUnsignedInteger();
+        *out = n <= quint64(std::numeric_limits<qint64>::max()) ? integerVariant(qint64(n))
+                                                                 : QVariant(qulonglong(n));
+        return advance(r);
+    }
+    case QCborStreamReader::NegativeInteger: {
+        const quint64 magnitude = quint64(r.toNegativeInteger());
+        // -1 - (2^63 - 1) is the smallest qint64; beyond that CBOR can go but we cannot.
+        if (magnitude == 0 || magnitude - 1 > quint64(std::numeric_limits<qint64>::max())) {
+            *error = QStringLiteral("a negative integer below the 64-bit range");
+            return false;
+        }
+        *out = integerVariant(-qint64(magnitude - 1) - 1);
+        return advance(r);
+    }
+    case QCborStreamReader::ByteArray: {
+        QByteArray bytes;
+        if (!readBytes(r, &bytes, error))
+            return false;
+        *out = bytes;
+        return true;
+    }
+    case QCborStreamReader::String: {
+        QString text;
+        if (!readString(r, &text, error))
+            return false;
+        *out = text;
+        return true;
+    }
+    case QCborStreamReader::Array: {
+        QVariantList list;
+        if (r.isLengthKnown()) {
+            // Reserve modestly: the announced length comes from the peer.
+            list.reserve(qsizetype(qMin<quint64>(r.length(), 1024)));
+        }
+        if (!r.enterContainer())
+            break;
+        while (r.hasNext()) {
+            QVariant item;
+            if (!readValue(r, &item, error, depth + 1))
+                return false;
+            list.append(std::move(item));
+        }
+        if (r.lastError() != QCborError::NoError || !r.leaveContainer())
+            break;
+        *out = list;
+        return true;
+    }
+    case QCborStreamReader::Map: {
+        QVariantMap map;
+        if (!r.enterContainer())
+            break;
+        while (r.hasNext()) {
+            QString key;
+            if (!readString(r, &key, error)) {
+                *error = QStringLiteral("a map key that is not a text string");
+                return false;
+            }
+            QVariant item;
+            if (!readValue(r, &item, error, depth + 1))
+                return false;
+            map.insert(key, std::move(item));
+        }
+        if (r.lastError() != QCborError::NoError || !r.leaveContainer())
+            break;
+        *out = map;
+        return true;
+    }
+    case QCborStreamReader::Tag:
+        return readTagged(r, out, error);
+    case QCborStreamReader::SimpleType:
+        switch (r.toSimpleType()) {
+        case QCborSimpleType::False:
+            *out = false;
+            return advance(r);
+        case QCborSimpleType::True:
+            *out = true;
+            return advance(r);
+        case QCborSimpleType::Null:
+        case QCborSimpleType::Undefined:
+            *out = QVariant();
+            return advance(r);
+        default:
+            *error = QStringLiteral("an unsupported CBOR simple type");
+            return false;
+        }
+    case QCborStreamReader::Float16:
+        *out = double(float(r.toFloat16()));
+        return advance(r);
+    case QCborStreamReader::Float:
+        *out = r.toFloat();
+        return advance(r);
+    case QCborStreamReader::Double:
+        *out = r.toDouble();
+        return advance(r);
+    case QCborStreamReader::Invalid:
+        break;
+    }
+    if (error->isEmpty()) {
+        *error = r.lastError() != QCborError::NoError
+                ? QStringLiteral("malformed CBOR: %1").arg(r.lastError().toString())
+                : QStringLiteral("a truncated or invalid CBOR item");
+    }
+    return false;
+}
+
+} // namespace
+
+namespace LpmPayloadCodec {
+
+bool write(QCborStreamWriter &writer, const QVariant &value, QString *error)
+{
+    return writeValue(writer, value, error, 0);
+}
+
+bool read(QCborStreamReader &reader, QVariant *value, QString *error)
+{
+    return readValue(reader, value, error, 0);
+}
+
+bool atCleanEnd(QCborStreamReader &reader, qsizetype size)
+{
+    const QCborError error = reader.lastError();
+    return (error == QCborError::NoError || error == QCborError::EndOfFile)
+            && reader.currentOffset() == size;
+}
+
+bool encode(const QVariant &value, QByteArray *out, QString *error)
+{
+    out->clear();
+    QCborStreamWriter writer(out);
+    return write(writer, value, error);
+}
+
+bool decode(const QByteArray &cbor, QVariant *value, QString *error)
+{
+    QCborStreamReader reader(cbor);
+    if (!read(reader, value, error))
+        return false;
+    if (!atCleanEnd(reader, cbor.size())) {
+        *error = QStringLiteral("trailing or malformed bytes after the payload");
+        return false;
+    }
+    return true;
+}
+
+} // namespace LpmPayloadCodec

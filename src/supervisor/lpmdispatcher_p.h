@@ -1,0 +1,80 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include <QtCore/qglobal.h>
+
+// What dispatch needs to know about one worker.
+struct LpmWorkerLoad
+{
+    bool accepting = false; // ready, not busy, not retiring, channel up
+    int inFlight = 0;       // requests sent and not yet answered
+    int sockets = 0;        // handed-over connections still open in the worker
+    qint64 rss = 0;         // latest resident set size in bytes
+};
+
+// The dispatch policy, on plain data: which worker takes the next request or socket.
+// Every decision is one pass over the workers: no sorting, no allocation. Ties go to
+// the earliest worker, so decisions are stable.
+namespace LpmDispatcher {
+
+// An idle accepting worker (nothing in flight, no socket in hand) with the lowest RSS;
+// when none is idle, the accepting worker with the fewest requests in flight, the
+// lowest RSS breaking ties. Returns last when no worker accepts.
+//
+// Memory figures lag behind work, so RSS alone would send a whole burst to one
+// worker (the original package did); counting in-flight requests spreads it.
+template <typename Iterator, typename LoadOf>
+Iterator pickForRequest(Iterator first, Iterator last, LoadOf loadOf)
+{
+    Iterator best = last;
+    bool bestIdle = false;
+    int bestInFlight = 0;
+    qint64 bestRss = 0;
+    for (Iterator it = first; it != last; ++it) {
+        const LpmWorkerLoad &load = loadOf(*it);
+        if (!load.accepting)
+            continue;
+        const bool idle = load.inFlight == 0 && load.sockets == 0;
+        bool better;
+        if (best == last)
+            better = true;
+        else if (idle != bestIdle)
+            better = idle;
+        else if (!idle && load.inFlight != bestInFlight)
+            better = load.inFlight < bestInFlight;
+        else
+            better = load.rss < bestRss;
+        if (better) {
+            best = it;
+            bestIdle = idle;
+            bestInFlight = load.inFlight;
+            bestRss = load.rss;
+        }
+    }
+    return best;
+}
+
+// The accepting worker with the fewest sockets in hand, the lowest RSS breaking ties.
+template <typename Iterator, typename LoadOf>
+Iterator pickForSocket(Iterator first, Iterator last, LoadOf loadOf)
+{
+    Iterator best = last;
+    int bestSockets = 0;
+    qint64 bestRss = 0;
+    for (Iterator it = first; it != last; ++it) {
+        const LpmWorkerLoad &load = loadOf(*it);
+        if (!load.accepting)
+            continue;
+        if (best == last || load.sockets < bestSockets
+            || (load.sockets == bestSockets && load.rss < bestRss)) {
+            best = it;
+            bestSockets = load.sockets;
+            bestRss = load.rss;
+        }
+    }
+    return best;
+}
+
+} // namespace LpmDispatcher

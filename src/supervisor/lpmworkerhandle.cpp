@@ -1,0 +1,241 @@
+#include "lpmworkerhandle_p.h"
+
+#include "lpmchannel_p.h"
+#include "lpmlogging_p.h"
+#include "lpmworkerprocess_p.h"
+
+#include <QtCore/qtimer.h>
+
+#include <cstring>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+using namespace LpmIpc;
+
+namespace {
+// How long a worker whose channel closed may take to exit before it is killed.
+constexpr int ExitAfterChannelLossMs = 2000;
+const qint64 PageSize = ::sysconf(_SC_PAGESIZE);
+} // namespace
+
+LpmWorkerHandle::LpmWorkerHandle(QObject *parent) : QObject(parent)
+{
+    m_process.setProcessChannelMode(QProcess::ForwardedChannels);
+    m_process.setInputChannelMode(QProcess::ForwardedInputChannel);
+    connect(&m_process, &QProcess::started, this, [this] {
+        m_health.pid = m_process.processId();
+        const QByteArray path = "/proc/" + QByteArray::number(m_health.pid) + "/statm";
+        m_statmFd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+        Q_EMIT started(m_health.pid);
+    });
+    connect(&m_process, &QProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
+    connect(&m_process, &QProcess::errorOccurred, this, &LpmWorkerHandle::onProcessError);
+}
+
+LpmWorkerHandle::~LpmWorkerHandle()
+{
+    if (m_statmFd >= 0)
+        ::close(m_statmFd);
+    if (m_process.state() != QProcess::NotRunning) {
+        // Never leave a process behind; the owner normally stopped it already.
+        m_process.disconnect(this);
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool LpmWorkerHandle::start(const QString &program, const QStringList &arguments)
+{
+    const qintptr descriptor = LpmWorkerProcess::start(m_process, program, arguments);
+    if (descriptor < 0) {
+        // Report as QProcess would: later, so the caller has finished setting up.
+        m_failedToStart = true;
+        QMetaObject::invokeMethod(this, [this] {
+            Q_EMIT failedToStart(QStringLiteral("no channel could be created"));
+            finish();
+        }, Qt::QueuedConnection);
+        return false;
+    }
+    m_channel = new LpmChannel(descriptor, this);
+    connect(m_channel, &LpmChannel::messageReceived, this, &LpmWorkerHandle::onMessage);
+    connect(m_channel, &LpmChannel::disconnected, this, &LpmWorkerHandle::onChannelLost);
+    connect(m_channel, &LpmChannel::protocolError, this, [this](const QString &reason) {
+        qCWarning(lcLpmIpc).noquote() << "worker" << m_health.pid << "broke the protocol:"
+                                      << reason << "- dropping it";
+        Q_EMIT protocolError(reason);
+        kill();
+    });
+    return true;
+}
+
+void LpmWorkerHandle::closeChannel()
+{
+    if (m_channel)
+        m_channel->close();
+}
+
+void LpmWorkerHandle::stopBlocking(int graceMs)
+{
+    closeChannel();
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    if (!m_process.waitForFinished(graceMs)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+void LpmWorkerHandle::kill()
+{
+    closeChannel();
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.kill();
+}
+
+bool LpmWorkerHandle::sendRequest(const Message &request)
+{
+    if (!m_load.accepting || !m_channel)
+        return false;
+    QString error;
+    if (!m_channel->send(request, &error)) {
+        qCWarning(lcLpmIpc) << "cannot send request" << request.id << ":" << error;
+        return false;
+    }
+    m_inFlight.insert(request.id);
+    m_load.inFlight = int(m_inFlight.size());
+    return true;
+}
+
+bool LpmWorkerHandle::release(const QUuid &id)
+{
+    if (!m_inFlight.remove(id))
+        return false;
+    m_load.inFlight = int(m_inFlight.size());
+    return true;
+}
+
+void LpmWorkerHandle::abandon(const QUuid &id)
+{
+    if (release(id))
+        m_abandoned.insert(id);
+}
+
+void LpmWorkerHandle::sampleRss()
+{
+    if (m_statmFd < 0)
+        return;
+    char buffer[128];
+    const ssize_t n = ::pread(m_statmFd, buffer, sizeof(buffer) - 1, 0);
+    if (n <= 0)
+        return;
+    buffer[n] = '\0';
+    // statm: size resident shared text lib data dt, in pages
+    const char *p = std::strchr(buffer, ' ');
+    if (!p)
+        return;
+    const qint64 residentPages = std::strtoll(p + 1, nullptr, 10);
+    m_health.rss = residentPages * PageSize;
+    m_load.rss = m_health.rss;
+    qCDebug(lcLpmHealth) << "worker" << m_health.pid << "sampled rss" << m_health.rss;
+}
+
+QString LpmWorkerHandle::exitDescription() const
+{
+    if (m_failedToStart)
+        return QStringLiteral("the program could not be started");
+    if (m_exitStatus == QProcess::CrashExit)
+        return QStringLiteral("killed by signal %1 (%2)")
+                .arg(m_exitCode)
+                .arg(QString::fromLocal8Bit(::strsignal(m_exitCode)));
+    return QStringLiteral("exit code %1").arg(m_exitCode);
+}
+
+void LpmWorkerHandle::onMessage(const Message &message)
+{
+    switch (message.type) {
+    case MessageType::Ready:
+        m_hasBeenReady = true;
+        setState(State::Ready);
+        return;
+    case MessageType::Busy:
+        setState(State::Busy);
+        return;
+    case MessageType::Health:
+        m_health.rss = message.rss;
+        m_health.heapTotal = message.heapTotal;
+        m_health.heapUsed = message.heapUsed;
+        m_load.rss = message.rss;
+        qCDebug(lcLpmHealth) << "worker" << m_health.pid << "reports rss" << message.rss
+                             << "heap" << message.heapUsed << "/" << message.heapTotal;
+        return;
+    case MessageType::Response:
+    case MessageType::ResponseError:
+        Q_EMIT answerReceived(message);
+        return;
+    case MessageType::Hello:
+    case MessageType::Request:
+        break;
+    }
+    qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent a" << typeName(message.type)
+                        << "message, which only a supervisor sends - dropping it";
+    Q_EMIT protocolError(QStringLiteral("unexpected %1 message").arg(typeName(message.type)));
+    kill();
+}
+
+void LpmWorkerHandle::onProcessFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_exitCode = exitCode;
+    m_exitStatus = status; // on a crash, Qt reports the signal number as the exit code
+    finish();
+}
+
+void LpmWorkerHandle::onProcessError(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart)
+        return; // crashes arrive through finished()
+    m_failedToStart = true;
+    const QString reason = m_process.errorString();
+    qCWarning(lcLpmSupervisor) << "cannot start worker" << m_process.program() << ":" << reason;
+    Q_EMIT failedToStart(reason);
+    finish();
+}
+
+void LpmWorkerHandle::onChannelLost()
+{
+    // The process normally exits right after; make sure it does.
+    updateAccepting();
+    if (m_state == State::Exited)
+        return;
+    QTimer::singleShot(ExitAfterChannelLossMs, this, [this] {
+        if (m_process.state() != QProcess::NotRunning) {
+            qCWarning(lcLpmSupervisor) << "worker" << m_health.pid
+                                       << "closed its channel but did not exit - killing it";
+            m_process.kill();
+        }
+    });
+}
+
+void LpmWorkerHandle::setState(State state)
+{
+    if (m_state == State::Exited || m_state == state)
+        return;
+    m_state = state;
+    updateAccepting();
+    Q_EMIT stateChanged(state);
+}
+
+void LpmWorkerHandle::updateAccepting()
+{
+    m_load.accepting = m_state == State::Ready && m_channel && m_channel->isConnected();
+}
+
+void LpmWorkerHandle::finish()
+{
+    if (m_state == State::Exited)
+        return;
+    closeChannel();
+    setState(State::Exited);
+    Q_EMIT exited();
+}

@@ -1,0 +1,99 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include "lpmdispatcher_p.h"
+#include "lpmmessage_p.h"
+
+#include <lpm/lpmworkerhealth.h>
+
+#include <QtCore/qobject.h>
+#include <QtCore/qprocess.h>
+#include <QtCore/qset.h>
+#include <QtCore/quuid.h>
+
+class LpmChannel;
+
+// The supervisor's view of one worker process: the process, its channel, its state,
+// its load and health, and the ids of the requests it holds.
+class LpmWorkerHandle : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        Starting, // spawned; has not called ready() yet
+        Ready,    // takes requests
+        Busy,     // called busy(): takes none until ready() again
+        Exited,   // the process is gone (or never started)
+    };
+
+    explicit LpmWorkerHandle(QObject *parent = nullptr);
+    ~LpmWorkerHandle() override;
+
+    bool start(const QString &program, const QStringList &arguments);
+    // Closes the channel: a worker exits when its channel ends.
+    void closeChannel();
+    // Closes the channel (the worker exits on end-of-file) and kills the process if it
+    // has not exited after graceMs. Blocks at most graceMs; for destruction.
+    void stopBlocking(int graceMs);
+    // Ends the worker now: SIGKILL. exited() follows.
+    void kill();
+
+    State state() const { return m_state; }
+    qint64 pid() const { return m_health.pid; }
+    bool hasBeenReady() const { return m_hasBeenReady; }
+    const LpmWorkerLoad &load() const { return m_load; }
+    const LpmWorkerHealth &health() const { return m_health; }
+
+    // Sends a request this worker now holds. Returns false (nothing held) on failure.
+    bool sendRequest(const LpmIpc::Message &request);
+    // Forgets a held request (answered, or given up); returns whether it was held.
+    bool release(const QUuid &id);
+    const QSet<QUuid> &inFlight() const { return m_inFlight; }
+    // Forgets a held request whose future already ended (timed out): its late answer
+    // is expected and will be dropped quietly rather than treated as a protocol error.
+    void abandon(const QUuid &id);
+    bool takeAbandoned(const QUuid &id) { return m_abandoned.remove(id); }
+
+    // Reads the resident set size from /proc/<pid>/statm, so even a hung worker's
+    // memory is known.
+    void sampleRss();
+
+    // How the process ended, for messages: "exit code 3", "signal 9 (Killed)".
+    QString exitDescription() const;
+    int exitCode() const { return m_exitCode; }
+    QProcess::ExitStatus exitStatus() const { return m_exitStatus; }
+
+Q_SIGNALS:
+    void started(qint64 pid);
+    void stateChanged(LpmWorkerHandle::State state);
+    void answerReceived(const LpmIpc::Message &message);
+    // The program could not be run at all; exited() follows.
+    void failedToStart(const QString &reason);
+    // The worker broke the protocol and is being killed; exited() follows.
+    void protocolError(const QString &reason);
+    void exited();
+
+private:
+    void onMessage(const LpmIpc::Message &message);
+    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
+    void onProcessError(QProcess::ProcessError error);
+    void onChannelLost();
+    void setState(State state);
+    void finish();
+    void updateAccepting();
+
+    QProcess m_process;
+    LpmChannel *m_channel = nullptr;
+    State m_state = State::Starting;
+    bool m_hasBeenReady = false;
+    LpmWorkerLoad m_load;
+    LpmWorkerHealth m_health;
+    QSet<QUuid> m_inFlight;
+    QSet<QUuid> m_abandoned;
+    int m_statmFd = -1;
+    int m_exitCode = 0;
+    QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
+    bool m_failedToStart = false;
+};

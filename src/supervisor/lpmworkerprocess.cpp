@@ -1,0 +1,50 @@
+#include "lpmworkerprocess_p.h"
+
+#include "lpmlogging_p.h"
+#include "lpmmessage_p.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace LpmWorkerProcess {
+
+qintptr start(QProcess &process, const QString &program, const QStringList &arguments)
+{
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        qCWarning(lcLpmSupervisor) << "socketpair failed:" << std::strerror(errno);
+        return -1;
+    }
+    const int parentEnd = fds[0];
+    const int childEnd = fds[1];
+
+    static const QProcessEnvironment baseEnvironment = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment environment = baseEnvironment;
+    environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childEnd));
+    process.setProcessEnvironment(environment);
+
+    const pid_t supervisorPid = ::getpid();
+    // Runs in the child between fork and exec: async-signal-safe calls only.
+    process.setChildProcessModifier([childEnd, supervisorPid] {
+        ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        ::fcntl(childEnd, F_SETFD, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != supervisorPid) // the supervisor died before prctl took effect
+            ::_exit(127);
+    });
+    process.setProgram(program);
+    process.setArguments(arguments);
+    process.start();
+    // QProcess forks inside start(), so the child holds its copy by now. Closing ours
+    // is what lets the parent see end-of-file when the child dies.
+    ::close(childEnd);
+    return parentEnd;
+}
+
+} // namespace LpmWorkerProcess
