@@ -1,3 +1,5 @@
+#include "lpmtesthelpers.h"
+
 #include <lpm/lpm.h>
 
 #include <QtCore/qpoint.h>
@@ -10,62 +12,7 @@
 #include <csignal>
 #include <thread>
 
-namespace {
-
-constexpr int LongWaitMs = 60000; // generous: a loaded 2-core machine is slow
-
-LpmSupervisorConfig configFor(int workers, const QStringList &arguments = {})
-{
-    LpmSupervisorConfig config;
-    config.worker.program = QStringLiteral(LPM_TESTWORKER);
-    config.worker.arguments = arguments;
-    config.worker.count = workers;
-    return config;
-}
-
-bool isAlive(qint64 pid)
-{
-    return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH;
-}
-
-// The LpmError a finished future was rejected with, or nullopt if it resolved.
-std::optional<LpmError> rejection(QFuture<LpmResponse> future)
-{
-    try {
-        future.result();
-    } catch (const LpmError &e) {
-        return e;
-    }
-    return std::nullopt;
-}
-
-QVariantMap op(const QString &name, const QVariantMap &more = {})
-{
-    QVariantMap payload = more;
-    payload.insert(QStringLiteral("op"), name);
-    return payload;
-}
-
-template <typename Predicate>
-bool anyWorker(const LpmSupervisor &supervisor, Predicate predicate)
-{
-    const QList<LpmWorkerHealth> health = supervisor.health();
-    return std::any_of(health.cbegin(), health.cend(), predicate);
-}
-
-template <typename Predicate>
-bool allWorkers(const LpmSupervisor &supervisor, Predicate predicate)
-{
-    const QList<LpmWorkerHealth> health = supervisor.health();
-    return std::all_of(health.cbegin(), health.cend(), predicate);
-}
-
-qint64 answeredBy(const QFuture<LpmResponse> &future)
-{
-    return future.result().data().toMap().value(QStringLiteral("pid")).toLongLong();
-}
-
-} // namespace
+using namespace LpmTest;
 
 class tst_Supervisor : public QObject
 {
@@ -89,11 +36,8 @@ private Q_SLOTS:
     void missingProgramReported();
     void enqueueFromOtherThreads();
     void workerStartedByHandExits();
-    void crashRejectsAndRespawns();
-    void retriedAfterCrash();
     void protocolErrorDropsWorker_data();
     void protocolErrorDropsWorker();
-    void timeoutRejectsAndIgnoresLateAnswer();
     void destructionRejectsPending();
 
 private:
@@ -117,11 +61,7 @@ void tst_Supervisor::cleanup()
 
 bool tst_Supervisor::startAndWait(LpmSupervisor &supervisor)
 {
-    connect(&supervisor, &LpmSupervisor::childSpawned, this,
-            [this](qint64 pid) { m_spawned.insert(pid); });
-    QSignalSpy online(&supervisor, &LpmSupervisor::online);
-    supervisor.start();
-    return online.count() == 1 || online.wait(LongWaitMs);
+    return LpmTest::startAndWait(supervisor, &m_spawned);
 }
 
 void tst_Supervisor::onlineOnceAndChildSpawnedPerWorker()
@@ -162,8 +102,8 @@ void tst_Supervisor::manyRequestsInFlightAllAnsweredOnce()
     QSet<QUuid> ids;
     QSet<qint64> workers;
     for (int i = 0; i < Count; ++i) {
+        QVERIFY(endedOnce(futures.at(i)));
         const LpmResponse r = futures.at(i).result();
-        QCOMPARE(futures.at(i).resultCount(), 1);
         const QVariantMap answer = r.data().toMap();
         QCOMPARE(answer.value(QStringLiteral("echo")).toMap().value(QStringLiteral("n")).toInt(), i);
         ids.insert(r.id());
@@ -240,9 +180,7 @@ void tst_Supervisor::responseCarriesIdAndCreatedAt()
 {
     LpmSupervisor supervisor(configFor(1));
     QVERIFY(startAndWait(supervisor));
-    const qint64 before = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::steady_clock::now().time_since_epoch())
-                                  .count();
+    const qint64 before = monotonicNowNs();
     const auto f = supervisor.enqueue(QVariantMap{ { QStringLiteral("Hello"), QStringLiteral("World") } });
     QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), LongWaitMs);
     const LpmResponse r = f.result();
@@ -395,43 +333,6 @@ void tst_Supervisor::workerStartedByHandExits()
              qPrintable(stderrText));
 }
 
-void tst_Supervisor::crashRejectsAndRespawns()
-{
-    LpmSupervisor supervisor(configFor(1));
-    QVERIFY(startAndWait(supervisor));
-    QSignalSpy spawned(&supervisor, &LpmSupervisor::childSpawned);
-    QSignalSpy exited(&supervisor, &LpmSupervisor::workerExited);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: killed by signal 6")));
-    const auto f = supervisor.enqueue(op(QStringLiteral("crash")));
-    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), LongWaitMs);
-    const auto error = rejection(f);
-    QVERIFY(error);
-    QCOMPARE(error->code(), LpmError::Code::WorkerCrashed);
-    QVERIFY2(error->message().contains(QLatin1String("signal 6")), qPrintable(error->message()));
-    QCOMPARE(exited.count(), 1);
-    QCOMPARE(exited.first().at(2).value<QProcess::ExitStatus>(), QProcess::CrashExit);
-    QTRY_COMPARE_WITH_TIMEOUT(spawned.count(), 1, LongWaitMs);
-    const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
-    QTRY_VERIFY_WITH_TIMEOUT(next.isFinished(), LongWaitMs);
-    QCOMPARE(answeredBy(next), spawned.first().at(0).toLongLong());
-}
-
-void tst_Supervisor::retriedAfterCrash()
-{
-    LpmSupervisor supervisor(configFor(1));
-    QVERIFY(startAndWait(supervisor));
-    // A sleeping request, retried once, survives its worker being killed under it.
-    const auto sleeping = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 300 } }),
-                                             LpmRequestOptions{ std::nullopt, 1 });
-    const qint64 first = supervisor.health().value(0).pid;
-    QVERIFY(first > 0);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: killed by signal 9")));
-    ::kill(pid_t(first), SIGKILL);
-    QTRY_VERIFY_WITH_TIMEOUT(sleeping.isFinished(), LongWaitMs);
-    QVERIFY(!rejection(sleeping));
-    QVERIFY(answeredBy(sleeping) != first);
-}
-
 void tst_Supervisor::protocolErrorDropsWorker_data()
 {
     QTest::addColumn<QString>("operation");
@@ -462,24 +363,6 @@ void tst_Supervisor::protocolErrorDropsWorker()
     const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
     QTRY_VERIFY_WITH_TIMEOUT(next.isFinished(), LongWaitMs);
     QVERIFY(!rejection(next));
-}
-
-void tst_Supervisor::timeoutRejectsAndIgnoresLateAnswer()
-{
-    LpmSupervisor supervisor(configFor(1));
-    QVERIFY(startAndWait(supervisor));
-    QSignalSpy errors(&supervisor, &LpmSupervisor::errorOccurred);
-    LpmRequestOptions options;
-    options.timeout = 100;
-    const auto slow = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 1000 } }), options);
-    QTRY_VERIFY_WITH_TIMEOUT(slow.isFinished(), LongWaitMs);
-    QCOMPARE(rejection(slow)->code(), LpmError::Code::TimedOut);
-    QCOMPARE(supervisor.pendingCount(), 0);
-    // The late answer arrives and is dropped quietly; the worker stays in service.
-    const auto after = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 1500 } }));
-    QTRY_VERIFY_WITH_TIMEOUT(after.isFinished(), LongWaitMs);
-    QVERIFY(!rejection(after));
-    QCOMPARE(errors.count(), 0);
 }
 
 void tst_Supervisor::destructionRejectsPending()

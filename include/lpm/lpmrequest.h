@@ -11,8 +11,8 @@
 class LpmRequestPrivate;
 class LpmWorkerPrivate;
 
-// One request received by a worker. Owned by LpmWorker; valid until it is
-// answered (then deleted later), so it can be the context of timers and continuations.
+// One request received by a worker. Owned by LpmWorker; valid until it is answered
+// or canceled (then deleted later), so make it the context of timers and continuations.
 class LPM_EXPORT LpmRequest : public QObject
 {
     Q_OBJECT
@@ -26,6 +26,9 @@ public:
     // When the supervisor enqueued it: nanoseconds on the monotonic clock.
     qint64 createdAt() const;
     bool isAnswered() const;
+    // True once the supervisor gave up on this request (it timed out); an answer is
+    // then dropped. Long-running handlers may watch canceled() and stop early.
+    bool isCanceled() const;
 
     // Sends the answer. Returns false, with a warning under lpm.worker, when the
     // request was already answered or the answer cannot cross the process boundary
@@ -36,6 +39,8 @@ public:
 
 Q_SIGNALS:
     void answered();
+    // The supervisor gave up on this request. The request is deleted later, as if answered.
+    void canceled();
 
 private:
     friend class LpmWorker;

@@ -23,9 +23,11 @@ class LPM_EXPORT LpmSupervisor : public QObject
     Q_PROPERTY(int queueLength READ queueLength)
 public:
     enum class State {
-        Stopped,   // no worker runs; start() has not been called or the pool has ended
+        Stopped,   // no worker runs: not started yet, or stopped by a kill
         Starting,  // workers are being spawned and have not all called ready()
         Online,    // every worker called ready() at least once
+        Draining,  // softKill(): finishing accepted work, then stopping the workers
+        Stopping,  // hardKill(): waiting for the workers to exit
     };
     Q_ENUM(State)
 
@@ -46,7 +48,8 @@ public:
     Error error() const;
     QString errorString() const;
 
-    // Spawns config().worker.count workers. Requests may be enqueued before.
+    // Spawns config().worker.count workers. Requests may be enqueued before. After a
+    // kill has stopped the pool, start() brings it up again.
     void start();
 
     // Thread-safe. The future resolves with the worker's answer or rejects with LpmError.
@@ -54,6 +57,20 @@ public:
 
     // The latest figures of every live worker, in spawn order.
     QList<LpmWorkerHealth> health() const;
+
+    // Stops accepting requests (new ones reject with ShuttingDown), lets queued and
+    // in-flight work finish, then stops every worker. The future resolves once all
+    // have exited. With graceMs >= 0, whatever is still running after that long is
+    // hard-killed.
+    QFuture<void> softKill(int graceMs = -1);
+    // Rejects everything pending with ShuttingDown and stops every worker now: each
+    // gets hardKillRequested() and exits; one still alive after a short grace is killed.
+    void hardKill();
+    // Grows the pool at once, or retires the workers with the least work, which answer
+    // what they hold and exit. Neither counts as a restart.
+    void resize(int count);
+    // The number of workers the pool maintains (config().worker.count until resize()).
+    int targetCount() const;
 
     // Requests accepted and not yet answered or rejected (queued and in flight).
     int pendingCount() const;
@@ -63,7 +80,13 @@ public:
 Q_SIGNALS:
     void online();
     void childSpawned(qint64 pid);
+    // Every worker exit: asked to (a kill, a resize) or not (a crash).
     void workerExited(qint64 pid, int exitCode, QProcess::ExitStatus exitStatus);
+    // The restart policy refused to replace a dead worker.
+    void restartLimitReached();
+    // SIGINT arrived. While something is connected, that replaces the default, which
+    // is hardKill() and QCoreApplication::quit().
+    void interrupted();
     void stateChanged(LpmSupervisor::State state);
     void errorOccurred(LpmSupervisor::Error error);
 

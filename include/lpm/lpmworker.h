@@ -30,11 +30,21 @@ public:
     void busy();
     bool isReady() const;
 
-    // The requests received and not yet answered, oldest first.
+    // The requests received and not yet answered (nor canceled), oldest first.
     QList<LpmRequest *> requests() const;
+
+    // Ends a soft kill that a softKillRequested() handler took over: the worker exits.
+    void softKillDone();
 
 Q_SIGNALS:
     void request(LpmRequest *request);
+    // The supervisor asks this worker to stop gently (a soft kill or a shrinking pool).
+    // While something is connected, the worker stays alive until softKillDone();
+    // otherwise it exits once every ongoing request is answered. A busy() worker
+    // gets this only once it is ready() again.
+    void softKillRequested();
+    // Emitted just before the worker exits on a hard kill.
+    void hardKillRequested();
 
 private:
     friend class LpmRequest;

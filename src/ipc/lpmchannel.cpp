@@ -54,6 +54,14 @@ void LpmChannel::flush()
         m_socket.flush();
 }
 
+void LpmChannel::flushBlocking(int timeoutMs)
+{
+    while (isConnected() && m_socket.bytesToWrite() > 0) {
+        if (!m_socket.waitForBytesWritten(timeoutMs))
+            return;
+    }
+}
+
 void LpmChannel::close()
 {
     m_failed = true; // deliver nothing more

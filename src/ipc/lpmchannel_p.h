@@ -31,8 +31,10 @@ public:
 
     // Returns false (with error set) if the message cannot be encoded; nothing is sent then.
     bool send(const LpmIpc::Message &message, QString *error = nullptr);
-    // Writes out whatever is buffered; for use before blocking or exiting.
+    // Writes out whatever is buffered without blocking.
     void flush();
+    // Writes out everything buffered, waiting up to timeoutMs; for use before exiting.
+    void flushBlocking(int timeoutMs);
     void close();
 
     qint64 bytesToWrite() const;

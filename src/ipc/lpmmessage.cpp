@@ -24,7 +24,11 @@ int fieldCount(MessageType type)
     switch (type) {
     case MessageType::Ready:
     case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
         return 0;
+    case MessageType::Cancel:
+        return 1;
     case MessageType::Hello:
     case MessageType::Response:
         return 2;
@@ -48,6 +52,11 @@ bool encodeFields(QByteArray &fields, const Message &m)
         return false;
     case MessageType::Ready:
     case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
+        return false;
+    case MessageType::Cancel:
+        writeId(w, m.id);
         return false;
     case MessageType::Request:
         writeId(w, m.id);
@@ -114,7 +123,11 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
     }
     case MessageType::Ready:
     case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
         return true;
+    case MessageType::Cancel:
+        return readId(r, &m->id);
     case MessageType::Request:
         return readId(r, &m->id) && readInt(r, &m->createdAt)
                 && LpmPayloadCodec::read(r, &m->payload, error);
@@ -135,7 +148,7 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
 
 bool isKnownType(quint8 type)
 {
-    return type >= quint8(MessageType::Hello) && type <= quint8(MessageType::Health);
+    return type >= quint8(FirstMessageType) && type <= quint8(LastMessageType);
 }
 
 } // namespace
@@ -206,6 +219,9 @@ QString typeName(MessageType type)
     case MessageType::Response: return QStringLiteral("response");
     case MessageType::ResponseError: return QStringLiteral("response-error");
     case MessageType::Health: return QStringLiteral("health");
+    case MessageType::SoftKill: return QStringLiteral("soft-kill");
+    case MessageType::HardKill: return QStringLiteral("hard-kill");
+    case MessageType::Cancel: return QStringLiteral("cancel");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

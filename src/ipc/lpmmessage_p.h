@@ -33,7 +33,12 @@ enum class MessageType : quint8 {
     Response = 5,      // worker: id, payload
     ResponseError = 6, // worker: id, LpmError code, detail (its answer could not be encoded)
     Health = 7,        // worker: rss, heapTotal, heapUsed
+    SoftKill = 8,      // supervisor: finish what you hold, then exit
+    HardKill = 9,      // supervisor: exit now
+    Cancel = 10,       // supervisor: id; the request's future has ended (timed out)
 };
+constexpr MessageType FirstMessageType = MessageType::Hello;
+constexpr MessageType LastMessageType = MessageType::Cancel;
 
 struct Message
 {
@@ -43,7 +48,7 @@ struct Message
     quint32 version = 0;
     qint64 pid = 0;
 
-    // Request, Response, ResponseError
+    // Request, Response, ResponseError, Cancel
     QUuid id;
     qint64 createdAt = 0;   // Request: ns on the monotonic clock
     QVariant payload;       // Request, Response (as decoded)

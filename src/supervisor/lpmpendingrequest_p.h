@@ -56,7 +56,8 @@ public:
     const int timeoutMs;       // -1: none
     int retriesLeft;           // -1: unlimited
     QByteArray encodedPayload; // CBOR, validated at enqueue()
-    LpmWorkerHandle *worker = nullptr; // holding it now, or nullptr while queued
+    LpmWorkerHandle *worker = nullptr; // holding it now, or nullptr
+    bool queued = false;               // waiting in the queue
     bool finished = false;
 
 private:

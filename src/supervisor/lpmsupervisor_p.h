@@ -3,26 +3,21 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
-#include "lpmpendingrequest_p.h"
+#include "lpmrequesttable_p.h"
 #include "lpmrestartpolicy_p.h"
 
 #include <lpm/lpmsupervisor.h>
 
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qpromise.h>
 #include <QtCore/qtimer.h>
 
-#include <deque>
 #include <memory>
-#include <unordered_map>
+#include <optional>
 #include <vector>
 
 class LpmWorkerHandle;
 namespace LpmIpc { struct Message; }
-
-struct LpmUuidHash
-{
-    size_t operator()(const QUuid &id) const noexcept { return qHash(id); }
-};
 
 class LpmSupervisorPrivate
 {
@@ -30,13 +25,15 @@ class LpmSupervisorPrivate
 public:
     LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisorConfig &config);
 
-    // Requests: accepted in the supervisor's thread, then queued or sent.
+    // Requests: accepted in the supervisor's thread, then sent or queued.
     void accept(std::unique_ptr<LpmPendingRequest> request);
     void dispatchQueued();
     bool sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request);
+    void onTimeout(const QUuid &id);
     void onAnswer(LpmWorkerHandle *worker, const LpmIpc::Message &message);
-    void finishRequest(const QUuid &id);
+    void requeueOrReject(LpmWorkerHandle *worker);
     void rejectQueued(const LpmError &error);
+    void rejectAll(const LpmError &error);
     // Why no worker can ever take a request right now, or nullopt if one may.
     std::optional<LpmError> unservableReason() const;
 
@@ -45,26 +42,33 @@ public:
     void onWorkerStateChanged(LpmWorkerHandle *worker);
     void onWorkerExited(LpmWorkerHandle *worker);
     void replaceWorkersIfAllowed();
+    int activeWorkerCount() const; // live workers not asked to stop
     void checkOnline();
+    void retireIdleWorkersWhenDrained();
+    void finishStopIfDone();
+    void onInterrupted();
     void stopAllWorkers();
     void setError(LpmSupervisor::Error error, const QString &message);
     void setState(LpmSupervisor::State state);
 
     LpmSupervisor *q_ptr;
     const LpmSupervisorConfig config;
+    int targetCount;
     LpmSupervisor::State state = LpmSupervisor::State::Stopped;
     LpmSupervisor::Error error = LpmSupervisor::Error::NoError;
     QString errorString;
+    // False from a kill until start(): new requests reject with ShuttingDown.
+    bool accepting = true;
 
-    std::vector<LpmWorkerHandle *> workers; // live or starting, in spawn order; owned
-    std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, LpmUuidHash> requests;
-    std::deque<QUuid> queue; // ids of queued requests; stale ids are skipped
-    int queuedCount = 0;
+    std::vector<LpmWorkerHandle *> workers; // alive or starting, in spawn order; owned
+    LpmRequestTable requests;
 
     LpmRestartPolicy restartPolicy;
     QElapsedTimer clock;
-    QTimer restartTimer;  // fires when the restart window has room again
-    QTimer healthTimer;   // samples every worker's RSS
+    QTimer restartTimer;   // fires when the restart window has room again
+    QTimer healthTimer;    // samples every worker's RSS
+    QTimer softKillGrace;  // escalates a soft kill to a hard kill
+    std::optional<QPromise<void>> softKillPromise;
     // Set when a worker could not be started, so requests fail instead of waiting.
     std::optional<LpmError> startFailure;
     bool restartLimitHit = false;

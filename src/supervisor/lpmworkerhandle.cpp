@@ -6,6 +6,7 @@
 
 #include <QtCore/qtimer.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include <fcntl.h>
@@ -17,17 +18,25 @@ using namespace LpmIpc;
 namespace {
 // How long a worker whose channel closed may take to exit before it is killed.
 constexpr int ExitAfterChannelLossMs = 2000;
+// How much of a worker's stderr is kept to explain its death.
+constexpr qsizetype StderrTailBytes = 4096;
+constexpr int StderrTailLines = 5;
 const qint64 PageSize = ::sysconf(_SC_PAGESIZE);
 } // namespace
 
 LpmWorkerHandle::LpmWorkerHandle(QObject *parent) : QObject(parent)
 {
-    m_process.setProcessChannelMode(QProcess::ForwardedChannels);
-    m_process.setInputChannelMode(QProcess::ForwardedInputChannel);
+    // stdout goes straight to ours; stderr passes through us so that its last lines
+    // can explain a crash. stdin is a pipe closed at once: a worker never steals the
+    // application's terminal input.
+    m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+    connect(&m_process, &QProcess::readyReadStandardError, this,
+            &LpmWorkerHandle::forwardStandardError);
     connect(&m_process, &QProcess::started, this, [this] {
         m_health.pid = m_process.processId();
         const QByteArray path = "/proc/" + QByteArray::number(m_health.pid) + "/statm";
         m_statmFd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+        m_process.closeWriteChannel();
         Q_EMIT started(m_health.pid);
     });
     connect(&m_process, &QProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
@@ -116,6 +125,64 @@ bool LpmWorkerHandle::release(const QUuid &id)
     return true;
 }
 
+void LpmWorkerHandle::retire()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    updateAccepting();
+    sendControl(MessageType::SoftKill);
+}
+
+void LpmWorkerHandle::hardKill(int graceMs)
+{
+    const bool alreadyHard = m_stopping && m_hardKilled;
+    m_stopping = true;
+    m_hardKilled = true;
+    updateAccepting();
+    if (alreadyHard || m_state == State::Exited)
+        return;
+    sendControl(MessageType::HardKill);
+    QTimer::singleShot(graceMs, this, [this] {
+        if (m_process.state() != QProcess::NotRunning) {
+            qCDebug(lcLpmSupervisor) << "worker" << m_health.pid
+                                     << "still alive after a hard kill - killing it";
+            m_process.kill();
+        }
+    });
+}
+
+void LpmWorkerHandle::cancel(const QUuid &id)
+{
+    if (!m_inFlight.contains(id))
+        return;
+    abandon(id);
+    if (m_channel) {
+        Message message;
+        message.type = MessageType::Cancel;
+        message.id = id;
+        m_channel->send(message);
+    }
+}
+
+void LpmWorkerHandle::sendControl(MessageType type)
+{
+    if (!m_channel)
+        return;
+    Message message;
+    message.type = type;
+    m_channel->send(message);
+}
+
+void LpmWorkerHandle::forwardStandardError()
+{
+    const QByteArray bytes = m_process.readAllStandardError();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    m_stderrTail.append(bytes);
+    if (m_stderrTail.size() > StderrTailBytes)
+        m_stderrTail.remove(0, m_stderrTail.size() - StderrTailBytes);
+}
+
 void LpmWorkerHandle::abandon(const QUuid &id)
 {
     if (release(id))
@@ -143,13 +210,23 @@ void LpmWorkerHandle::sampleRss()
 
 QString LpmWorkerHandle::exitDescription() const
 {
+    QString description;
     if (m_failedToStart)
-        return QStringLiteral("the program could not be started");
-    if (m_exitStatus == QProcess::CrashExit)
-        return QStringLiteral("killed by signal %1 (%2)")
-                .arg(m_exitCode)
-                .arg(QString::fromLocal8Bit(::strsignal(m_exitCode)));
-    return QStringLiteral("exit code %1").arg(m_exitCode);
+        description = QStringLiteral("the program could not be started");
+    else if (m_exitStatus == QProcess::CrashExit)
+        description = QStringLiteral("killed by signal %1 (%2)")
+                              .arg(m_exitCode)
+                              .arg(QString::fromLocal8Bit(::strsignal(m_exitCode)));
+    else
+        description = QStringLiteral("exit code %1").arg(m_exitCode);
+
+    QList<QByteArray> lines = m_stderrTail.trimmed().split('\n');
+    if (lines.size() > StderrTailLines)
+        lines = lines.mid(lines.size() - StderrTailLines);
+    if (!lines.isEmpty() && !lines.first().isEmpty())
+        description += QStringLiteral("; its last words on stderr: ")
+                + QString::fromLocal8Bit(lines.join(" | "));
+    return description;
 }
 
 void LpmWorkerHandle::onMessage(const Message &message)
@@ -176,6 +253,9 @@ void LpmWorkerHandle::onMessage(const Message &message)
         return;
     case MessageType::Hello:
     case MessageType::Request:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
+    case MessageType::Cancel:
         break;
     }
     qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent a" << typeName(message.type)
@@ -228,7 +308,8 @@ void LpmWorkerHandle::setState(State state)
 
 void LpmWorkerHandle::updateAccepting()
 {
-    m_load.accepting = m_state == State::Ready && m_channel && m_channel->isConnected();
+    m_load.accepting = m_state == State::Ready && !m_stopping && m_channel
+            && m_channel->isConnected();
 }
 
 void LpmWorkerHandle::finish()

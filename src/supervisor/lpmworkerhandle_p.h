@@ -40,6 +40,17 @@ public:
     // Ends the worker now: SIGKILL. exited() follows.
     void kill();
 
+    // Asks the worker to answer what it holds and exit (its softKillRequested()); it
+    // gets no new request from now on and its exit is not a crash.
+    void retire();
+    // Asks the worker to exit now (its hardKillRequested()), and kills it if it is
+    // still alive after graceMs.
+    void hardKill(int graceMs);
+    // Whether the supervisor asked this worker to stop (its exit is then expected).
+    bool isStopping() const { return m_stopping; }
+    // Tells the worker a request's future has ended (timed out) and forgets it.
+    void cancel(const QUuid &id);
+
     State state() const { return m_state; }
     qint64 pid() const { return m_health.pid; }
     bool hasBeenReady() const { return m_hasBeenReady; }
@@ -51,8 +62,8 @@ public:
     // Forgets a held request (answered, or given up); returns whether it was held.
     bool release(const QUuid &id);
     const QSet<QUuid> &inFlight() const { return m_inFlight; }
-    // Forgets a held request whose future already ended (timed out): its late answer
-    // is expected and will be dropped quietly rather than treated as a protocol error.
+    // Forgets a held request whose future already ended: its late answer is expected
+    // and will be dropped quietly rather than treated as a protocol error.
     void abandon(const QUuid &id);
     bool takeAbandoned(const QUuid &id) { return m_abandoned.remove(id); }
 
@@ -60,7 +71,8 @@ public:
     // memory is known.
     void sampleRss();
 
-    // How the process ended, for messages: "exit code 3", "signal 9 (Killed)".
+    // How the process ended, for messages: "exit code 3", "killed by signal 9 (Killed)",
+    // followed by the last lines it wrote to stderr, if any.
     QString exitDescription() const;
     int exitCode() const { return m_exitCode; }
     QProcess::ExitStatus exitStatus() const { return m_exitStatus; }
@@ -83,6 +95,8 @@ private:
     void setState(State state);
     void finish();
     void updateAccepting();
+    void sendControl(LpmIpc::MessageType type);
+    void forwardStandardError();
 
     QProcess m_process;
     LpmChannel *m_channel = nullptr;
@@ -96,4 +110,7 @@ private:
     int m_exitCode = 0;
     QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
     bool m_failedToStart = false;
+    bool m_stopping = false;
+    bool m_hardKilled = false;
+    QByteArray m_stderrTail; // the last few KiB the worker wrote to stderr
 };

@@ -50,9 +50,18 @@ bool LpmRequest::isAnswered() const
     return d_func()->answered;
 }
 
+bool LpmRequest::isCanceled() const
+{
+    return d_func()->canceled;
+}
+
 bool LpmRequest::respond(const QVariant &answer)
 {
     Q_D(LpmRequest);
+    if (d->canceled) {
+        qCDebug(lcLpmWorker) << "request" << d->id << "was canceled; its answer is dropped";
+        return false;
+    }
     if (d->answered) {
         qCWarning(lcLpmWorker).noquote() << "request" << d->id.toString(QUuid::WithoutBraces)
                                          << "was already answered; the new answer is dropped";

@@ -15,4 +15,5 @@ public:
     qint64 createdAt = 0;
     QVariant data;
     bool answered = false;
+    bool canceled = false;
 };

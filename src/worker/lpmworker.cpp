@@ -9,6 +9,7 @@
 #include <lpm/lpmerror.h>
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qmetaobject.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -92,7 +93,19 @@ void LpmWorkerPrivate::openChannel()
 void LpmWorkerPrivate::onMessage(const Message &message)
 {
     Q_Q(LpmWorker);
-    if (message.type != MessageType::Request) {
+    switch (message.type) {
+    case MessageType::Request:
+        break;
+    case MessageType::Cancel:
+        onCancel(message.id);
+        return;
+    case MessageType::SoftKill:
+        onSoftKill();
+        return;
+    case MessageType::HardKill:
+        onHardKill();
+        return;
+    default:
         qCWarning(lcLpmWorker) << "ignoring a" << typeName(message.type)
                                << "message, which only a worker sends";
         return;
@@ -109,6 +122,8 @@ void LpmWorkerPrivate::onMessage(const Message &message)
 bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer)
 {
     ongoing.remove(request->id());
+    if (exitWhenIdle && ongoing.isEmpty()) // after this answer has been written
+        QMetaObject::invokeMethod(q_ptr, [this] { exitIfIdle(); }, Qt::QueuedConnection);
     if (!channel)
         return false;
     Message response;
@@ -163,6 +178,63 @@ void LpmWorkerPrivate::sendHealth()
     channel->send(health);
 }
 
+void LpmWorkerPrivate::onCancel(const QUuid &id)
+{
+    LpmRequest *request = ongoing.take(id);
+    if (!request)
+        return; // answered meanwhile: the supervisor drops that answer
+    qCDebug(lcLpmWorker) << "request" << id << "was canceled by the supervisor";
+    request->d_func()->canceled = true;
+    Q_EMIT request->canceled();
+    request->deleteLater();
+    if (exitWhenIdle)
+        exitIfIdle();
+}
+
+void LpmWorkerPrivate::onSoftKill()
+{
+    softKillPending = true;
+    proceedWithSoftKill();
+}
+
+void LpmWorkerPrivate::proceedWithSoftKill()
+{
+    Q_Q(LpmWorker);
+    if (!softKillPending || !ready || softKillStarted || exitWhenIdle)
+        return; // a busy() worker stays until it is ready() again
+    if (q->isSignalConnected(QMetaMethod::fromSignal(&LpmWorker::softKillRequested))) {
+        softKillStarted = true;
+        Q_EMIT q->softKillRequested(); // the handler calls softKillDone() when it is done
+        return;
+    }
+    exitWhenIdle = true;
+    exitIfIdle();
+}
+
+void LpmWorkerPrivate::exitIfIdle()
+{
+    if (exitWhenIdle && ongoing.isEmpty())
+        exitProcess();
+}
+
+void LpmWorkerPrivate::onHardKill()
+{
+    Q_Q(LpmWorker);
+    Q_EMIT q->hardKillRequested();
+    exitProcess();
+}
+
+void LpmWorkerPrivate::exitProcess()
+{
+    if (exiting)
+        return;
+    exiting = true;
+    healthTimer.stop();
+    if (channel)
+        channel->flushBlocking(1000); // answers given so far must reach the supervisor
+    QCoreApplication::exit(0);
+}
+
 LpmWorker::LpmWorker() : QObject(QCoreApplication::instance()), d_ptr(new LpmWorkerPrivate(this))
 {
     d_ptr->openChannel();
@@ -211,6 +283,7 @@ void LpmWorker::ready()
     Message message;
     message.type = MessageType::Ready;
     d->channel->send(message);
+    d->proceedWithSoftKill();
 }
 
 void LpmWorker::busy()
@@ -222,6 +295,16 @@ void LpmWorker::busy()
     Message message;
     message.type = MessageType::Busy;
     d->channel->send(message);
+}
+
+void LpmWorker::softKillDone()
+{
+    Q_D(LpmWorker);
+    if (!d->softKillStarted) {
+        qCWarning(lcLpmWorker) << "softKillDone() called, but no soft kill is in progress";
+        return;
+    }
+    d->exitProcess();
 }
 
 bool LpmWorker::isReady() const

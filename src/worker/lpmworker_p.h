@@ -31,6 +31,14 @@ public:
     void scheduleHealthReport();
     void sendHealth();
 
+    // Stopping.
+    void onSoftKill();
+    void proceedWithSoftKill();
+    void exitIfIdle();
+    void onHardKill();
+    void onCancel(const QUuid &id);
+    void exitProcess();
+
     LpmWorker *q_ptr;
     LpmChannel *channel = nullptr;
     bool ready = false;
@@ -38,4 +46,8 @@ public:
     LpmHealthProbe probe;
     QTimer healthTimer;
     bool healthReportPending = false;
+    bool softKillPending = false; // asked to stop; waits for ready() if busy
+    bool softKillStarted = false; // a softKillRequested() handler owns the end
+    bool exitWhenIdle = false;    // no handler: exit once nothing is ongoing
+    bool exiting = false;
 };

@@ -1,16 +1,23 @@
 // The worker every test uses. Its role at startup comes from its first argument;
 // what it does with a request comes from the request's "op" field.
 //
-// Roles: echo (default), noready (never calls ready()), exit-at-start (exits 3).
-// Ops: echo (default), sleep {ms}, alloc {mib}, crash, exit {code}, ack,
-//      unserializable, twice, garbage, unknown-id.
+// Roles: echo (default); noready (never calls ready()); exit-at-start (exits 3);
+//   soft-handler (handles softKillRequested: exits 42 half a second later);
+//   hard-handler (handles hardKillRequested: exits 43);
+//   crash-once:FILE (the first worker to see FILE missing creates it and crashes
+//   on its first request).
+// Ops: echo (default), sleep {ms}, cancelable {ms}, alloc {mib}, crash,
+//   crash-with-message, exit {code}, hang, busy {ms}, ack, unserializable, twice,
+//   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count).
 
 #include <lpm/lpm.h>
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qfile.h>
 #include <QtCore/qpoint.h>
 #include <QtCore/qtimer.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -21,6 +28,8 @@ namespace {
 
 std::vector<std::vector<char>> g_hoard; // memory kept alive by "alloc"
 int g_channelFd = -1;                    // for ops that break the protocol on purpose
+int g_canceled = 0;                      // requests the supervisor gave up on
+bool g_crashOnFirstRequest = false;
 
 QVariantMap withPid(QVariantMap answer)
 {
@@ -32,6 +41,8 @@ void handle(LpmRequest *req)
 {
     const QVariantMap data = req->data().toMap();
     const QString op = data.value(QStringLiteral("op")).toString();
+    if (g_crashOnFirstRequest)
+        std::abort();
     if (op == QLatin1String("sleep")) {
         QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), req, [req] {
             req->respond(withPid({ { QStringLiteral("slept"), true } }));
@@ -40,8 +51,28 @@ void handle(LpmRequest *req)
         const qsizetype bytes = data.value(QStringLiteral("mib")).toLongLong() * 1024 * 1024;
         g_hoard.emplace_back(bytes, 'x'); // filled, so the pages are resident
         req->respond(withPid({ { QStringLiteral("allocated"), bytes } }));
+    } else if (op == QLatin1String("cancelable")) {
+        QObject::connect(req, &LpmRequest::canceled, [] { ++g_canceled; });
+        QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), req,
+                           [req] { req->respond(QStringLiteral("too late")); });
     } else if (op == QLatin1String("crash")) {
         std::abort();
+    } else if (op == QLatin1String("crash-with-message")) {
+        std::fprintf(stderr, "fatal: the flux capacitor broke\n");
+        std::fflush(stderr);
+        std::abort();
+    } else if (op == QLatin1String("hang")) {
+        for (;;) // never returns to the event loop, so never hears a kill message
+            ::pause();
+    } else if (op == QLatin1String("busy")) {
+        LpmWorker::instance()->busy();
+        req->respond(withPid({}));
+        QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), LpmWorker::instance(),
+                           [] { LpmWorker::instance()->ready(); });
+    } else if (op == QLatin1String("stats")) {
+        req->respond(withPid({ { QStringLiteral("canceled"), g_canceled } }));
+    } else if (op == QLatin1String("requests")) {
+        req->respond(withPid({ { QStringLiteral("ongoing"), LpmWorker::instance()->requests().size() } }));
     } else if (op == QLatin1String("exit")) {
         std::_Exit(data.value(QStringLiteral("code")).toInt());
     } else if (op == QLatin1String("ack")) {
@@ -75,9 +106,27 @@ int main(int argc, char **argv)
     if (role == QLatin1String("exit-at-start"))
         return 3;
 
+    if (role.startsWith(QLatin1String("crash-once:"))) {
+        QFile marker(role.mid(int(std::strlen("crash-once:"))));
+        g_crashOnFirstRequest = marker.open(QIODevice::NewOnly | QIODevice::WriteOnly);
+    }
+
     LpmWorker *worker = LpmWorker::instance();
     QObject::connect(worker, &LpmWorker::request, worker, &handle);
+    int exitCode = 0;
+    if (role == QLatin1String("soft-handler")) {
+        QObject::connect(worker, &LpmWorker::softKillRequested, worker, [worker, &exitCode] {
+            QTimer::singleShot(500, worker, [worker, &exitCode] {
+                exitCode = 42;
+                worker->softKillDone();
+            });
+        });
+    } else if (role == QLatin1String("hard-handler")) {
+        QObject::connect(worker, &LpmWorker::hardKillRequested, worker,
+                         [&exitCode] { exitCode = 43; });
+    }
     if (role != QLatin1String("noready"))
         worker->ready();
-    return app.exec();
+    const int status = app.exec();
+    return exitCode ? exitCode : status;
 }

@@ -1,0 +1,29 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include <QtCore/qobject.h>
+
+class QSocketNotifier;
+
+// Turns SIGINT into a Qt signal, once per process. The handler only writes a byte to
+// a self-pipe (async-signal-safe); a QSocketNotifier in the application's thread
+// reads it and emits interrupted(). A handler that was installed before is still
+// called after ours.
+class LpmInterruptWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    // Installs the handler on first use. Needs a QCoreApplication.
+    static LpmInterruptWatcher *instance();
+
+Q_SIGNALS:
+    void interrupted();
+
+private:
+    LpmInterruptWatcher();
+    void drain();
+
+    QSocketNotifier *m_notifier = nullptr;
+};

@@ -1,0 +1,393 @@
+#include "lpmsupervisor_p.h"
+
+#include "lpmdispatcher_p.h"
+#include "lpmlogging_p.h"
+#include "lpmmessage_p.h"
+#include "lpmworkerhandle_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qmetaobject.h>
+
+#include <algorithm>
+
+// The supervisor's workings: requests from acceptance to their end, and the workers'
+// lives. The public facade is in lpmsupervisor.cpp.
+
+using namespace LpmIpc;
+
+namespace {
+// How long a stopping worker may take to exit after its channel closes.
+constexpr int StopGraceMs = 3000;
+
+const LpmWorkerLoad &loadOf(const LpmWorkerHandle *worker)
+{
+    return worker->load();
+}
+} // namespace
+
+LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisorConfig &config)
+    : q_ptr(q),
+      config(config),
+      targetCount(qMax(1, config.worker.count)),
+      restartPolicy(config.worker.restarts, config.worker.maxRestartsInInterval)
+{
+    clock.start();
+}
+
+// --- requests -------------------------------------------------------------------
+
+void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
+{
+    Q_Q(LpmSupervisor);
+    if (!accepting) {
+        request->reject(LpmError(LpmError::Code::ShuttingDown));
+        return;
+    }
+    if (const auto reason = unservableReason()) {
+        request->reject(*reason);
+        return;
+    }
+    LpmPendingRequest *raw = requests.insert(std::move(request));
+    if (raw->timeoutMs >= 0) {
+        const QUuid id = raw->id;
+        QTimer::singleShot(raw->timeoutMs, q, [this, id] { onTimeout(id); });
+    }
+    // FIFO: a request may go straight to a worker only when nothing waits before it.
+    if (requests.queuedCount() == 0) {
+        const auto target = LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
+        if (target != workers.end() && sendTo(*target, raw))
+            return;
+    }
+    requests.enqueueBack(raw);
+}
+
+void LpmSupervisorPrivate::dispatchQueued()
+{
+    while (LpmPendingRequest *request = requests.frontQueued()) {
+        const auto target = LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
+        if (target == workers.end())
+            return;
+        requests.popQueued();
+        if (!sendTo(*target, request)) {
+            requests.enqueueFront(request);
+            return;
+        }
+    }
+    retireIdleWorkersWhenDrained();
+}
+
+bool LpmSupervisorPrivate::sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request)
+{
+    Message message;
+    message.type = MessageType::Request;
+    message.id = request->id;
+    message.createdAt = request->createdAt;
+    message.encodedPayload = request->encodedPayload;
+    if (!worker->sendRequest(message))
+        return false;
+    request->worker = worker;
+    qCDebug(lcLpmDispatch) << "request" << request->id << "-> worker" << worker->pid();
+    return true;
+}
+
+void LpmSupervisorPrivate::onTimeout(const QUuid &id)
+{
+    std::unique_ptr<LpmPendingRequest> expired = requests.take(id);
+    if (!expired)
+        return;
+    if (expired->worker)
+        expired->worker->cancel(id); // its late answer will be dropped
+    qCDebug(lcLpmSupervisor) << "request" << id << "timed out after" << expired->timeoutMs << "ms";
+    expired->reject(LpmError(LpmError::Code::TimedOut,
+                             QStringLiteral("No answer within %1 ms.").arg(expired->timeoutMs)));
+    retireIdleWorkersWhenDrained();
+}
+
+void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &message)
+{
+    LpmPendingRequest *held = requests.find(message.id);
+    if (!held || held->worker != worker) {
+        if (worker->takeAbandoned(message.id)) {
+            qCDebug(lcLpmSupervisor) << "dropping the late answer to request" << message.id;
+            return;
+        }
+        const QString reason = QStringLiteral("it answered request %1, which it does not hold "
+                                              "(unknown, or already answered)")
+                                       .arg(message.id.toString(QUuid::WithoutBraces));
+        qCWarning(lcLpmIpc).noquote() << "worker" << worker->pid() << "broke the protocol:"
+                                      << reason << "- dropping it";
+        setError(LpmSupervisor::Error::ProtocolError, reason);
+        worker->kill();
+        return;
+    }
+    // Out of the table before the future ends: a continuation without a context runs
+    // right here and may enqueue more.
+    std::unique_ptr<LpmPendingRequest> request = requests.take(message.id);
+    worker->release(message.id);
+
+    if (message.type == MessageType::Response) {
+        request->resolve(message.payload);
+    } else {
+        const auto code = LpmError::Code(message.errorCode);
+        const bool workerMayReport = code == LpmError::Code::NotSerializable
+                || code == LpmError::Code::PayloadTooLarge;
+        request->reject(LpmError(workerMayReport ? code : LpmError::Code::ProtocolError,
+                                 QStringLiteral("The worker's answer could not be sent: %1")
+                                         .arg(message.errorDetail)));
+    }
+    retireIdleWorkersWhenDrained();
+}
+
+void LpmSupervisorPrivate::requeueOrReject(LpmWorkerHandle *worker)
+{
+    // Back to the front of the queue, oldest first, while retries remain.
+    std::vector<LpmPendingRequest *> orphans;
+    for (const QUuid &id : worker->inFlight()) {
+        if (LpmPendingRequest *request = requests.find(id))
+            orphans.push_back(request);
+    }
+    std::sort(orphans.begin(), orphans.end(),
+              [](const LpmPendingRequest *a, const LpmPendingRequest *b) {
+                  return a->createdAt > b->createdAt;
+              });
+    for (LpmPendingRequest *orphan : orphans) {
+        orphan->worker = nullptr;
+        if (orphan->retriesLeft != 0) {
+            if (orphan->retriesLeft > 0)
+                --orphan->retriesLeft;
+            qCDebug(lcLpmSupervisor) << "retrying request" << orphan->id;
+            requests.enqueueFront(orphan);
+            continue;
+        }
+        requests.take(orphan->id)->reject(LpmError(
+                LpmError::Code::WorkerCrashed,
+                QStringLiteral("Worker %1: %2.").arg(worker->pid()).arg(worker->exitDescription())));
+    }
+}
+
+void LpmSupervisorPrivate::rejectQueued(const LpmError &error)
+{
+    for (const auto &request : requests.takeQueued())
+        request->reject(error);
+}
+
+void LpmSupervisorPrivate::rejectAll(const LpmError &error)
+{
+    for (LpmWorkerHandle *worker : workers) {
+        const QSet<QUuid> held = worker->inFlight();
+        for (const QUuid &id : held)
+            worker->abandon(id);
+    }
+    for (const auto &request : requests.takeAll())
+        request->reject(error);
+}
+
+std::optional<LpmError> LpmSupervisorPrivate::unservableReason() const
+{
+    if (!workers.empty())
+        return std::nullopt;
+    if (startFailure)
+        return startFailure;
+    if (restartLimitHit)
+        return LpmError(LpmError::Code::RestartLimitReached,
+                        QStringLiteral("At most %1 restarts are allowed within %2 s.")
+                                .arg(config.worker.restarts)
+                                .arg(config.worker.maxRestartsInInterval));
+    return std::nullopt; // not started yet, or a worker is on its way
+}
+
+// --- workers --------------------------------------------------------------------
+
+void LpmSupervisorPrivate::spawnWorker()
+{
+    Q_Q(LpmSupervisor);
+    auto *worker = new LpmWorkerHandle(q);
+    workers.push_back(worker);
+    QObject::connect(worker, &LpmWorkerHandle::started, q, [q](qint64 pid) {
+        qCDebug(lcLpmSupervisor) << "worker" << pid << "spawned";
+        Q_EMIT q->childSpawned(pid);
+    });
+    QObject::connect(worker, &LpmWorkerHandle::stateChanged, q,
+                     [this, worker] { onWorkerStateChanged(worker); });
+    QObject::connect(worker, &LpmWorkerHandle::answerReceived, q,
+                     [this, worker](const Message &message) { onAnswer(worker, message); });
+    QObject::connect(worker, &LpmWorkerHandle::failedToStart, q, [this](const QString &reason) {
+        const LpmError failure(LpmError::Code::WorkerFailedToStart,
+                               QStringLiteral("%1: %2").arg(config.worker.program, reason));
+        startFailure = failure;
+        setError(LpmSupervisor::Error::WorkerFailedToStart, failure.message());
+    });
+    QObject::connect(worker, &LpmWorkerHandle::protocolError, q, [this](const QString &reason) {
+        setError(LpmSupervisor::Error::ProtocolError, reason);
+    });
+    QObject::connect(worker, &LpmWorkerHandle::exited, q, [this, worker] { onWorkerExited(worker); });
+    worker->start(config.worker.program, config.worker.arguments);
+}
+
+void LpmSupervisorPrivate::onWorkerStateChanged(LpmWorkerHandle *worker)
+{
+    if (worker->state() != LpmWorkerHandle::State::Ready)
+        return;
+    checkOnline();
+    dispatchQueued();
+}
+
+int LpmSupervisorPrivate::activeWorkerCount() const
+{
+    return int(std::count_if(workers.begin(), workers.end(),
+                             [](const LpmWorkerHandle *w) { return !w->isStopping(); }));
+}
+
+void LpmSupervisorPrivate::checkOnline()
+{
+    Q_Q(LpmSupervisor);
+    if (state != LpmSupervisor::State::Starting)
+        return;
+    const auto ready = std::count_if(workers.begin(), workers.end(), [](LpmWorkerHandle *w) {
+        return w->hasBeenReady() && !w->isStopping()
+                && w->state() != LpmWorkerHandle::State::Exited;
+    });
+    if (ready < targetCount)
+        return;
+    setState(LpmSupervisor::State::Online);
+    Q_EMIT q->online();
+}
+
+void LpmSupervisorPrivate::retireIdleWorkersWhenDrained()
+{
+    if (state != LpmSupervisor::State::Draining || requests.queuedCount() > 0)
+        return;
+    for (LpmWorkerHandle *worker : workers) {
+        if (!worker->isStopping() && worker->load().inFlight == 0)
+            worker->retire();
+    }
+}
+
+void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker)
+{
+    Q_Q(LpmSupervisor);
+    workers.erase(std::find(workers.begin(), workers.end(), worker));
+    worker->deleteLater();
+    const qint64 pid = worker->pid();
+    const bool failedToStart = pid == 0;
+    const bool expected = worker->isStopping();
+    if (!failedToStart) {
+        if (expected) {
+            qCDebug(lcLpmSupervisor).noquote()
+                    << "worker" << pid << "stopped:" << worker->exitDescription();
+        } else {
+            qCWarning(lcLpmSupervisor).noquote()
+                    << "worker" << pid << "exited:" << worker->exitDescription();
+            setError(LpmSupervisor::Error::WorkerCrashed,
+                     QStringLiteral("Worker %1 exited: %2.").arg(pid).arg(worker->exitDescription()));
+        }
+        Q_EMIT q->workerExited(pid, worker->exitCode(), worker->exitStatus());
+    }
+
+    requeueOrReject(worker);
+
+    const bool running = state == LpmSupervisor::State::Starting
+            || state == LpmSupervisor::State::Online;
+    // While draining, a worker is replaced only if work it held still waits.
+    const bool drainingWithWork = state == LpmSupervisor::State::Draining
+            && requests.queuedCount() > 0;
+    if (!failedToStart && !expected && (running || drainingWithWork))
+        replaceWorkersIfAllowed();
+    if (const auto reason = unservableReason())
+        rejectQueued(*reason);
+    dispatchQueued();
+    checkOnline();
+    finishStopIfDone();
+}
+
+void LpmSupervisorPrivate::replaceWorkersIfAllowed()
+{
+    Q_Q(LpmSupervisor);
+    const bool draining = state == LpmSupervisor::State::Draining;
+    while (draining ? workers.empty() : activeWorkerCount() < targetCount) {
+        const qint64 now = clock.elapsed();
+        if (!restartPolicy.tryRestart(now)) {
+            restartLimitHit = true;
+            const QString message = QStringLiteral("Restart limit reached: %1 restarts within "
+                                                   "%2 s; %3 of %4 workers running.")
+                                            .arg(config.worker.restarts)
+                                            .arg(config.worker.maxRestartsInInterval)
+                                            .arg(activeWorkerCount())
+                                            .arg(targetCount);
+            qCWarning(lcLpmSupervisor).noquote() << message;
+            setError(LpmSupervisor::Error::RestartLimitReached, message);
+            Q_EMIT q->restartLimitReached();
+            const qint64 wait = restartPolicy.msUntilAllowed(now);
+            if (!draining && wait > 0 && !restartTimer.isActive())
+                restartTimer.start(int(qMin<qint64>(wait, std::numeric_limits<int>::max())));
+            return;
+        }
+        restartLimitHit = false;
+        spawnWorker();
+    }
+}
+
+void LpmSupervisorPrivate::finishStopIfDone()
+{
+    const bool stopping = state == LpmSupervisor::State::Draining
+            || state == LpmSupervisor::State::Stopping || state == LpmSupervisor::State::Stopped;
+    if (!stopping || !workers.empty())
+        return;
+    // Queued requests cannot outlive the pool.
+    rejectQueued(LpmError(LpmError::Code::ShuttingDown));
+    healthTimer.stop();
+    softKillGrace.stop();
+    setState(LpmSupervisor::State::Stopped);
+    if (softKillPromise) {
+        softKillPromise->finish();
+        softKillPromise.reset();
+    }
+}
+
+void LpmSupervisorPrivate::onInterrupted()
+{
+    Q_Q(LpmSupervisor);
+    if (q->isSignalConnected(QMetaMethod::fromSignal(&LpmSupervisor::interrupted))) {
+        Q_EMIT q->interrupted();
+        return;
+    }
+    qCDebug(lcLpmSupervisor) << "SIGINT: hard-killing the pool and quitting";
+    q->hardKill();
+    QCoreApplication::quit();
+}
+
+void LpmSupervisorPrivate::stopAllWorkers()
+{
+    Q_Q(LpmSupervisor);
+    healthTimer.stop();
+    restartTimer.stop();
+    softKillGrace.stop();
+    state = LpmSupervisor::State::Stopped;
+    for (LpmWorkerHandle *worker : workers)
+        QObject::disconnect(worker, nullptr, q, nullptr);
+    // Close every channel first so the workers wind down in parallel.
+    for (LpmWorkerHandle *worker : workers)
+        worker->closeChannel();
+    for (LpmWorkerHandle *worker : workers) {
+        worker->stopBlocking(StopGraceMs);
+        delete worker;
+    }
+    workers.clear();
+}
+
+void LpmSupervisorPrivate::setError(LpmSupervisor::Error newError, const QString &message)
+{
+    Q_Q(LpmSupervisor);
+    error = newError;
+    errorString = message;
+    Q_EMIT q->errorOccurred(newError);
+}
+
+void LpmSupervisorPrivate::setState(LpmSupervisor::State newState)
+{
+    Q_Q(LpmSupervisor);
+    if (state == newState)
+        return;
+    state = newState;
+    Q_EMIT q->stateChanged(newState);
+}

@@ -1,0 +1,124 @@
+#pragma once
+
+// Shared by the tests that run real worker processes.
+
+#include <lpm/lpm.h>
+
+#include <QtCore/qfuture.h>
+#include <QtCore/qset.h>
+#include <QtTest/qsignalspy.h>
+#include <QtTest/qtest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <optional>
+
+namespace LpmTest {
+
+constexpr int LongWaitMs = 60000; // generous: a loaded 2-core machine is slow
+
+inline LpmSupervisorConfig configFor(int workers, const QStringList &arguments = {})
+{
+    LpmSupervisorConfig config;
+    config.worker.program = QStringLiteral(LPM_TESTWORKER);
+    config.worker.arguments = arguments;
+    config.worker.count = workers;
+    return config;
+}
+
+inline bool isAlive(qint64 pid)
+{
+    return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH;
+}
+
+inline qint64 monotonicNowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+}
+
+// The LpmError a finished future was rejected with, or nullopt if it resolved.
+inline std::optional<LpmError> rejection(QFuture<LpmResponse> future)
+{
+    try {
+        future.result();
+    } catch (const LpmError &e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+// A finished future ended exactly once: one result and no error, or an LpmError and
+// no result. Never both, never neither (a bare cancellation).
+inline bool endedOnce(QFuture<LpmResponse> future)
+{
+    if (!future.isFinished())
+        return false;
+    try {
+        future.waitForFinished(); // rethrows a stored exception
+    } catch (const LpmError &) {
+        return future.resultCount() == 0;
+    } catch (...) {
+        return false;
+    }
+    return !future.isCanceled() && future.resultCount() == 1;
+}
+
+inline std::optional<LpmError::Code> rejectionCode(const QFuture<LpmResponse> &future)
+{
+    const auto error = rejection(future);
+    return error ? std::optional<LpmError::Code>(error->code()) : std::nullopt;
+}
+
+inline QVariantMap op(const QString &name, const QVariantMap &more = {})
+{
+    QVariantMap payload = more;
+    payload.insert(QStringLiteral("op"), name);
+    return payload;
+}
+
+inline qint64 answeredBy(const QFuture<LpmResponse> &future)
+{
+    return future.result().data().toMap().value(QStringLiteral("pid")).toLongLong();
+}
+
+template <typename Predicate>
+bool anyWorker(const LpmSupervisor &supervisor, Predicate predicate)
+{
+    const QList<LpmWorkerHealth> health = supervisor.health();
+    return std::any_of(health.cbegin(), health.cend(), predicate);
+}
+
+template <typename Predicate>
+bool allWorkers(const LpmSupervisor &supervisor, Predicate predicate)
+{
+    const QList<LpmWorkerHealth> health = supervisor.health();
+    return std::all_of(health.cbegin(), health.cend(), predicate);
+}
+
+// Starts supervisor, records every pid it spawns in spawned, and waits for online().
+inline bool startAndWait(LpmSupervisor &supervisor, QSet<qint64> *spawned)
+{
+    QObject::connect(&supervisor, &LpmSupervisor::childSpawned, &supervisor,
+                     [spawned](qint64 pid) { spawned->insert(pid); });
+    QSignalSpy online(&supervisor, &LpmSupervisor::online);
+    supervisor.start();
+    return online.count() == 1 || online.wait(LongWaitMs);
+}
+
+// Every pid in spawned has exited (and been reaped).
+inline bool noneAlive(const QSet<qint64> &spawned)
+{
+    return std::none_of(spawned.cbegin(), spawned.cend(), [](qint64 pid) { return isAlive(pid); });
+}
+
+template <typename Future>
+bool allFinished(const QList<Future> &futures)
+{
+    return std::all_of(futures.cbegin(), futures.cend(), [](const auto &f) { return f.isFinished(); });
+}
+
+} // namespace LpmTest
