@@ -35,6 +35,9 @@ qintptr start(QProcess &process, const QString &program, const QStringList &argu
         ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
         ::fcntl(childEnd, F_SETFD, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        // A process group of its own: a terminal's Ctrl-C reaches the supervisor only,
+        // which decides how its workers stop (soft kill, hard kill).
+        ::setpgid(0, 0);
         if (::getppid() != supervisorPid) // the supervisor died before prctl took effect
             ::_exit(127);
     });

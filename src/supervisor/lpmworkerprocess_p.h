@@ -11,7 +11,8 @@
 // connect to it. The child keeps its end under the same descriptor number (named in
 // LPM_IPC_FD); every other inherited descriptor is marked close-on-exec first, since
 // Qt 6.4's QProcess closes nothing. The child also asks the kernel for SIGKILL when
-// its parent dies, so no worker outlives a crashed supervisor.
+// its parent dies, so no worker outlives a crashed supervisor, and it gets a process
+// group of its own, so a terminal's Ctrl-C is the supervisor's to handle.
 namespace LpmWorkerProcess {
 
 // Starts process with program and arguments. On success returns the parent's end of
