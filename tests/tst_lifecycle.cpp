@@ -180,6 +180,7 @@ void tst_Lifecycle::crashRejectsAndRespawns()
     QCOMPARE(exited.count(), 1);
     QCOMPARE(exited.first().at(2).value<QProcess::ExitStatus>(), QProcess::CrashExit);
     QTRY_COMPARE_WITH_TIMEOUT(spawned.count(), 1, LongWaitMs);
+    QCOMPARE(supervisor.restartCount(), 1);
     const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
     QTRY_VERIFY_WITH_TIMEOUT(next.isFinished(), LongWaitMs);
     QCOMPARE(answeredBy(next), spawned.first().at(0).toLongLong());
@@ -524,8 +525,12 @@ void tst_Lifecycle::resizeUpAndDownUnderLoad()
     for (int i = 0; i < 200; ++i)
         futures.append(supervisor.enqueue(sleepFor(10)));
 
+    QSignalSpy states(&supervisor, &LpmSupervisor::workerStateChanged);
     supervisor.resize(1);
     QCOMPARE(supervisor.config().worker.count, 1);
+    QCOMPARE(std::count_if(states.cbegin(), states.cend(), [](const QList<QVariant> &args) {
+                 return args.at(1).value<LpmWorkerStatus::State>() == LpmWorkerStatus::State::Draining;
+             }), 3);
     QTRY_COMPARE_WITH_TIMEOUT(exited.count(), 3, LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(allFinished(futures), LongWaitMs);
     for (const auto &f : std::as_const(futures)) {
@@ -535,6 +540,7 @@ void tst_Lifecycle::resizeUpAndDownUnderLoad()
     QCOMPARE(supervisor.health().size(), 1);
     QCOMPARE(errors.count(), 0);
     QCOMPARE(spawned.count(), 2); // nothing was "restarted"
+    QCOMPARE(supervisor.restartCount(), 0);
     const auto f = supervisor.enqueue(op(QStringLiteral("echo")));
     QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), LongWaitMs);
     QVERIFY(!rejection(f));

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void idleWorkerFirst();
     void lowestRssFirst();
     void healthReportsEveryWorker();
+    void workersReportStateAndLoad();
     void responseCarriesIdAndCreatedAt();
     void unserializablePayloadRejected_data();
     void unserializablePayloadRejected();
@@ -174,6 +175,39 @@ void tst_Supervisor::healthReportsEveryWorker()
         QVERIFY(h.heapTotal >= h.heapUsed);
     }
     QCOMPARE(pids.size(), 2);
+}
+
+void tst_Supervisor::workersReportStateAndLoad()
+{
+    LpmSupervisor supervisor(configFor(2));
+    QVERIFY(startAndWait(supervisor));
+    QList<LpmWorkerStatus> workers = supervisor.workers();
+    QCOMPARE(workers.size(), 2);
+    for (const LpmWorkerStatus &w : std::as_const(workers)) {
+        QVERIFY(m_spawned.contains(w.pid()));
+        QCOMPARE(w.state(), LpmWorkerStatus::State::Ready);
+        QCOMPARE(w.inFlight(), 0);
+        QCOMPARE(w.handled(), 0);
+    }
+    QSignalSpy stateChanges(&supervisor, &LpmSupervisor::workerStateChanged);
+    QSignalSpy healthUpdates(&supervisor, &LpmSupervisor::healthUpdated);
+    const auto slow = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 2000 } }));
+    workers = supervisor.workers();
+    QCOMPARE(workers.at(0).inFlight() + workers.at(1).inFlight(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(slow.isFinished(), LongWaitMs);
+    QCOMPARE(supervisor.handledCount(), 1);
+    const qint64 slowPid = answeredBy(slow);
+    for (const LpmWorkerStatus &w : supervisor.workers())
+        QCOMPARE(w.handled(), w.pid() == slowPid ? 1 : 0);
+    // busy() shows, with its pid.
+    const auto busy = supervisor.enqueue(op(QStringLiteral("busy"), { { QStringLiteral("ms"), 60000 } }));
+    QTRY_VERIFY_WITH_TIMEOUT(busy.isFinished(), LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(stateChanges.cbegin(), stateChanges.cend(), [&](const QList<QVariant> &args) {
+        return args.at(0).toLongLong() == answeredBy(busy)
+                && args.at(1).value<LpmWorkerStatus::State>() == LpmWorkerStatus::State::Busy;
+    }), LongWaitMs);
+    QVERIFY(healthUpdates.count() > 0 || healthUpdates.wait(LongWaitMs));
+    QCOMPARE(supervisor.restartCount(), 0);
 }
 
 void tst_Supervisor::responseCarriesIdAndCreatedAt()

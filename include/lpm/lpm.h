@@ -10,3 +10,4 @@
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworker.h>
 #include <lpm/lpmworkerhealth.h>
+#include <lpm/lpmworkerstatus.h>

@@ -5,6 +5,7 @@
 #include <lpm/lpmresponse.h>
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworkerhealth.h>
+#include <lpm/lpmworkerstatus.h>
 
 #include <QtCore/qfuture.h>
 #include <QtCore/qlist.h>
@@ -57,6 +58,12 @@ public:
 
     // The latest figures of every live worker, in spawn order.
     QList<LpmWorkerHealth> health() const;
+    // State, load and figures of every live worker, in spawn order.
+    QList<LpmWorkerStatus> workers() const;
+    // Respawns of dead workers since construction (growth by resize() is not one).
+    int restartCount() const;
+    // Requests answered since construction (resolved, not rejected).
+    qint64 handledCount() const;
 
     // Stops accepting requests (new ones reject with ShuttingDown), lets queued and
     // in-flight work finish, then stops every worker. The future resolves once all
@@ -84,6 +91,10 @@ Q_SIGNALS:
     void workerExited(qint64 pid, int exitCode, QProcess::ExitStatus exitStatus);
     // The restart policy refused to replace a dead worker.
     void restartLimitReached();
+    // A worker's state changed (ready, busy, draining); its status is in workers().
+    void workerStateChanged(qint64 pid, LpmWorkerStatus::State state);
+    // Fresh health figures arrived (at most every 500 ms per worker, and after answers).
+    void healthUpdated();
     // SIGINT arrived. While something is connected, that replaces the default, which
     // is hardKill() and QCoreApplication::quit().
     void interrupted();

@@ -53,9 +53,10 @@ LpmSupervisor::LpmSupervisor(const LpmSupervisorConfig &config, QObject *parent)
 {
     Q_D(LpmSupervisor);
     d->healthTimer.setInterval(HealthSampleMs);
-    connect(&d->healthTimer, &QTimer::timeout, this, [d] {
+    connect(&d->healthTimer, &QTimer::timeout, this, [this, d] {
         for (LpmWorkerHandle *worker : d->workers)
             worker->sampleRss();
+        Q_EMIT healthUpdated();
     });
     d->restartTimer.setSingleShot(true);
     connect(&d->restartTimer, &QTimer::timeout, this, [d] {
@@ -198,6 +199,28 @@ QList<LpmWorkerHealth> LpmSupervisor::health() const
             result.append(worker->health());
     }
     return result;
+}
+
+QList<LpmWorkerStatus> LpmSupervisor::workers() const
+{
+    Q_D(const LpmSupervisor);
+    QList<LpmWorkerStatus> result;
+    result.reserve(qsizetype(d->workers.size()));
+    for (const LpmWorkerHandle *worker : d->workers) {
+        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
+            result.append(worker->status());
+    }
+    return result;
+}
+
+int LpmSupervisor::restartCount() const
+{
+    return d_func()->restartCount;
+}
+
+qint64 LpmSupervisor::handledCount() const
+{
+    return d_func()->handledCount;
 }
 
 int LpmSupervisor::pendingCount() const

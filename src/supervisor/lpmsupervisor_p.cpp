@@ -124,8 +124,10 @@ void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &mess
     // right here and may enqueue more.
     std::unique_ptr<LpmPendingRequest> request = requests.take(message.id);
     worker->release(message.id);
+    worker->noteAnswered();
 
     if (message.type == MessageType::Response) {
+        ++handledCount;
         request->resolve(message.payload);
     } else {
         const auto code = LpmError::Code(message.errorCode);
@@ -209,6 +211,10 @@ void LpmSupervisorPrivate::spawnWorker()
     });
     QObject::connect(worker, &LpmWorkerHandle::stateChanged, q,
                      [this, worker] { onWorkerStateChanged(worker); });
+    QObject::connect(worker, &LpmWorkerHandle::statusChanged, q, [q, worker] {
+        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
+            Q_EMIT q->workerStateChanged(worker->pid(), worker->status().state());
+    });
     QObject::connect(worker, &LpmWorkerHandle::answerReceived, q,
                      [this, worker](const Message &message) { onAnswer(worker, message); });
     QObject::connect(worker, &LpmWorkerHandle::failedToStart, q, [this](const QString &reason) {
@@ -323,6 +329,7 @@ void LpmSupervisorPrivate::replaceWorkersIfAllowed()
             return;
         }
         restartLimitHit = false;
+        ++restartCount;
         spawnWorker();
     }
 }

@@ -72,4 +72,6 @@ public:
     // Set when a worker could not be started, so requests fail instead of waiting.
     std::optional<LpmError> startFailure;
     bool restartLimitHit = false;
+    int restartCount = 0;
+    qint64 handledCount = 0;
 };

@@ -132,14 +132,42 @@ void LpmWorkerHandle::retire()
     m_stopping = true;
     updateAccepting();
     sendControl(MessageType::SoftKill);
+    Q_EMIT statusChanged();
+}
+
+LpmWorkerStatus LpmWorkerHandle::status() const
+{
+    LpmWorkerStatus status;
+    status.setHealth(m_health);
+    switch (m_state) {
+    case State::Starting:
+        status.setState(LpmWorkerStatus::State::Starting);
+        break;
+    case State::Ready:
+        status.setState(LpmWorkerStatus::State::Ready);
+        break;
+    case State::Busy:
+    case State::Exited:
+        status.setState(LpmWorkerStatus::State::Busy);
+        break;
+    }
+    if (m_stopping)
+        status.setState(LpmWorkerStatus::State::Draining);
+    status.setInFlight(m_load.inFlight);
+    status.setSockets(m_load.sockets);
+    status.setHandled(m_handled);
+    return status;
 }
 
 void LpmWorkerHandle::hardKill(int graceMs)
 {
     const bool alreadyHard = m_stopping && m_hardKilled;
+    const bool wasStopping = m_stopping;
     m_stopping = true;
     m_hardKilled = true;
     updateAccepting();
+    if (!wasStopping)
+        Q_EMIT statusChanged();
     if (alreadyHard || m_state == State::Exited)
         return;
     sendControl(MessageType::HardKill);
@@ -304,6 +332,7 @@ void LpmWorkerHandle::setState(State state)
     m_state = state;
     updateAccepting();
     Q_EMIT stateChanged(state);
+    Q_EMIT statusChanged();
 }
 
 void LpmWorkerHandle::updateAccepting()

@@ -7,6 +7,7 @@
 #include "lpmmessage_p.h"
 
 #include <lpm/lpmworkerhealth.h>
+#include <lpm/lpmworkerstatus.h>
 
 #include <QtCore/qobject.h>
 #include <QtCore/qprocess.h>
@@ -61,6 +62,10 @@ public:
     bool sendRequest(const LpmIpc::Message &request);
     // Forgets a held request (answered, or given up); returns whether it was held.
     bool release(const QUuid &id);
+    // Counts an answered request.
+    void noteAnswered() { ++m_handled; }
+    // A snapshot for the public API.
+    LpmWorkerStatus status() const;
     const QSet<QUuid> &inFlight() const { return m_inFlight; }
     // Forgets a held request whose future already ended: its late answer is expected
     // and will be dropped quietly rather than treated as a protocol error.
@@ -80,6 +85,8 @@ public:
 Q_SIGNALS:
     void started(qint64 pid);
     void stateChanged(LpmWorkerHandle::State state);
+    // state() or isStopping() changed.
+    void statusChanged();
     void answerReceived(const LpmIpc::Message &message);
     // The program could not be run at all; exited() follows.
     void failedToStart(const QString &reason);
@@ -112,5 +119,6 @@ private:
     bool m_failedToStart = false;
     bool m_stopping = false;
     bool m_hardKilled = false;
+    qint64 m_handled = 0;
     QByteArray m_stderrTail; // the last few KiB the worker wrote to stderr
 };

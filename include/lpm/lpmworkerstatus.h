@@ -1,0 +1,65 @@
+#pragma once
+
+#include <lpm/lpmglobal.h>
+#include <lpm/lpmworkerhealth.h>
+
+#include <QtCore/qmetatype.h>
+#include <QtCore/qobjectdefs.h>
+#include <QtCore/qshareddata.h>
+
+class LpmWorkerStatusData;
+
+// A snapshot of one live worker as the supervisor sees it: its state, its load and
+// its latest health figures. An implicitly shared value type.
+class LPM_EXPORT LpmWorkerStatus
+{
+    Q_GADGET
+    Q_PROPERTY(qint64 pid READ pid)
+    Q_PROPERTY(State state READ state)
+    Q_PROPERTY(int inFlight READ inFlight)
+    Q_PROPERTY(qint64 handled READ handled)
+    Q_PROPERTY(int sockets READ sockets)
+    Q_PROPERTY(qint64 rss READ rss)
+    Q_PROPERTY(qint64 heapTotal READ heapTotal)
+    Q_PROPERTY(qint64 heapUsed READ heapUsed)
+public:
+    enum class State {
+        Starting, // spawned; has not called ready() yet
+        Ready,    // takes requests
+        Busy,     // called busy(): takes none until ready() again
+        Draining, // asked to stop (soft kill, resize): finishing what it holds
+    };
+    Q_ENUM(State)
+
+    LpmWorkerStatus();
+    LpmWorkerStatus(const LpmWorkerStatus &other);
+    LpmWorkerStatus(LpmWorkerStatus &&other) noexcept;
+    LpmWorkerStatus &operator=(const LpmWorkerStatus &other);
+    QT_MOVE_ASSIGNMENT_OPERATOR_IMPL_VIA_PURE_SWAP(LpmWorkerStatus)
+    ~LpmWorkerStatus();
+    void swap(LpmWorkerStatus &other) noexcept { d.swap(other.d); }
+
+    qint64 pid() const;
+    State state() const;
+    int inFlight() const;   // requests sent to it and not yet answered
+    qint64 handled() const; // requests it answered since it started
+    int sockets() const;    // handed-over connections it still holds
+    LpmWorkerHealth health() const;
+    qint64 rss() const;
+    qint64 heapTotal() const;
+    qint64 heapUsed() const;
+
+    // For the supervisor, which builds snapshots.
+    void setPid(qint64 pid);
+    void setState(State state);
+    void setInFlight(int inFlight);
+    void setHandled(qint64 handled);
+    void setSockets(int sockets);
+    void setHealth(const LpmWorkerHealth &health);
+
+private:
+    QSharedDataPointer<LpmWorkerStatusData> d;
+};
+
+Q_DECLARE_SHARED(LpmWorkerStatus)
+Q_DECLARE_METATYPE(LpmWorkerStatus)
