@@ -195,6 +195,7 @@ void tst_Codec::everyMessageTypeRoundTrips()
     in.id = LpmUuid::createV4();
     in.createdAt = 987654321012345;
     in.payload = QVariantMap{ { QStringLiteral("Hello"), QStringLiteral("World") } };
+    in.name = QStringLiteral("progress-ü");
     in.errorCode = 3;
     in.errorDetail = QStringLiteral("a value of type QPoint");
     in.rss = 12 * 1024 * 1024;
@@ -218,13 +219,22 @@ void tst_Codec::everyMessageTypeRoundTrips()
     case MessageType::Cancel:
         QCOMPARE(out.id, in.id);
         break;
+    case MessageType::Event:
+        QCOMPARE(out.name, in.name);
+        Q_FALLTHROUGH();
     case MessageType::Request:
         QCOMPARE(out.createdAt, in.createdAt);
         Q_FALLTHROUGH();
     case MessageType::Response:
+    case MessageType::EventReply:
         QCOMPARE(out.id, in.id);
         QCOMPARE(out.payload, in.payload);
         break;
+    case MessageType::Broadcast:
+        QCOMPARE(out.name, in.name);
+        QCOMPARE(out.payload, in.payload);
+        break;
+    case MessageType::EventReject:
     case MessageType::ResponseError:
         QCOMPARE(out.id, in.id);
         QCOMPARE(out.errorCode, in.errorCode);

@@ -3,6 +3,7 @@
 // The umbrella header of LPM: supervised pools of worker processes for Qt.
 
 #include <lpm/lpmerror.h>
+#include <lpm/lpmevent.h>
 #include <lpm/lpmglobal.h>
 #include <lpm/lpmrequest.h>
 #include <lpm/lpmresponse.h>

@@ -26,6 +26,8 @@ public:
         RestartLimitReached, // no worker is left and the restart policy allows no more
         WorkerFailedToStart, // the worker program could not be started
         ProtocolError,       // the worker broke the protocol while handling the request
+        ChannelClosed,       // the other process went away before answering
+        NoAnswer,            // the supervisor dropped an event without answering it
     };
     Q_ENUM(Code)
 

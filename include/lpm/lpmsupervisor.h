@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lpm/lpmerror.h>
+#include <lpm/lpmevent.h>
 #include <lpm/lpmglobal.h>
 #include <lpm/lpmresponse.h>
 #include <lpm/lpmsupervisorconfig.h>
@@ -14,6 +15,10 @@
 #include <QtCore/qvariant.h>
 
 #include <memory>
+
+QT_BEGIN_NAMESPACE
+class QTcpServer;
+QT_END_NAMESPACE
 
 class LpmSupervisorPrivate;
 
@@ -55,6 +60,17 @@ public:
 
     // Thread-safe. The future resolves with the worker's answer or rejects with LpmError.
     QFuture<LpmResponse> enqueue(const QVariant &payload, const LpmRequestOptions &options = {});
+
+    // Sends an event to every live worker (LpmWorker::eventReceived). Workers spawned
+    // later do not get past broadcasts. Returns false, with a warning, if the payload
+    // cannot cross processes; nothing is sent then.
+    bool broadcast(const QString &name, const QVariant &payload = {});
+    // Shares a listening server with every worker, now and every worker spawned later
+    // (LpmWorker::serverReceived): each accepts on the same socket, so the kernel spreads
+    // the connections. The server stops accepting here (pauseAccepting()); the pool keeps
+    // its own copy of the socket, so the server may be deleted. Returns false, with a
+    // warning, if server is not listening or the payload cannot cross processes.
+    bool broadcast(const QString &name, const QVariant &payload, QTcpServer *server);
 
     // The latest figures of every live worker, in spawn order.
     QList<LpmWorkerHealth> health() const;
@@ -98,6 +114,9 @@ Q_SIGNALS:
     // SIGINT arrived. While something is connected, that replaces the default, which
     // is hardKill() and QCoreApplication::quit().
     void interrupted();
+    // A worker sent a custom event; answer it with event.respond() (now or later, from
+    // a copy). An event nobody keeps or answers rejects the worker's future.
+    void eventReceived(const QString &name, const LpmEvent &event);
     void stateChanged(LpmSupervisor::State state);
     void errorOccurred(LpmSupervisor::Error error);
 

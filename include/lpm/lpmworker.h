@@ -3,12 +3,18 @@
 #include <lpm/lpmglobal.h>
 #include <lpm/lpmrequest.h>
 
+#include <QtCore/qfuture.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qvariant.h>
 
 #include <memory>
 
 class LpmWorkerPrivate;
+
+QT_BEGIN_NAMESPACE
+class QTcpServer;
+QT_END_NAMESPACE
 
 // The worker process's side of the pool: a singleton that receives requests
 // from the supervisor. Nothing is delivered before ready() is called.
@@ -36,6 +42,13 @@ public:
     // Ends a soft kill that a softKillRequested() handler took over: the worker exits.
     void softKillDone();
 
+    // Sends a custom event to the supervisor (its eventReceived()). The future resolves
+    // with the supervisor's LpmEvent::respond() answer, or rejects with LpmError:
+    // NotSerializable at once if the payload cannot cross processes, NoAnswer if the
+    // supervisor dropped the event unanswered, ChannelClosed if the supervisor went
+    // away first. Thread-safe.
+    QFuture<QVariant> sendEvent(const QString &name, const QVariant &payload = {});
+
 Q_SIGNALS:
     void request(LpmRequest *request);
     // The supervisor asks this worker to stop gently (a soft kill or a shrinking pool).
@@ -45,6 +58,12 @@ Q_SIGNALS:
     void softKillRequested();
     // Emitted just before the worker exits on a hard kill.
     void hardKillRequested();
+    // The supervisor broadcast an event.
+    void eventReceived(const QString &name, const QVariant &payload);
+    // The supervisor shared a listening server: server (owned by the worker) accepts
+    // connections on it alongside the other workers. Connect before ready(); without a
+    // connection the socket is not adopted.
+    void serverReceived(const QString &name, const QVariant &payload, QTcpServer *server);
 
 private:
     friend class LpmRequest;

@@ -70,6 +70,12 @@ QString LpmError::message() const
     case Code::ProtocolError:
         text = tr("The worker broke the protocol.");
         break;
+    case Code::ChannelClosed:
+        text = tr("The other process went away before answering.");
+        break;
+    case Code::NoAnswer:
+        text = tr("The supervisor dropped the event without answering it.");
+        break;
     }
     if (!d->detail.isEmpty())
         text += QLatin1Char(' ') + d->detail;

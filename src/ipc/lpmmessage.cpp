@@ -31,11 +31,16 @@ int fieldCount(MessageType type)
         return 1;
     case MessageType::Hello:
     case MessageType::Response:
+    case MessageType::EventReply:
+    case MessageType::Broadcast:
         return 2;
     case MessageType::Request:
     case MessageType::ResponseError:
     case MessageType::Health:
+    case MessageType::EventReject:
         return 3;
+    case MessageType::Event:
+        return 4;
     }
     return -1;
 }
@@ -63,13 +68,23 @@ bool encodeFields(QByteArray &fields, const Message &m)
         w.append(m.createdAt);
         return true;
     case MessageType::Response:
+    case MessageType::EventReply:
         writeId(w, m.id);
         return true;
     case MessageType::ResponseError:
+    case MessageType::EventReject:
         writeId(w, m.id);
         w.append(qint64(m.errorCode));
         w.append(m.errorDetail);
         return false;
+    case MessageType::Event:
+        writeId(w, m.id);
+        w.append(m.createdAt);
+        w.append(m.name);
+        return true;
+    case MessageType::Broadcast:
+        w.append(m.name);
+        return true;
     case MessageType::Health:
         w.append(m.rss);
         w.append(m.heapTotal);
@@ -132,8 +147,15 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
         return readId(r, &m->id) && readInt(r, &m->createdAt)
                 && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::Response:
+    case MessageType::EventReply:
         return readId(r, &m->id) && LpmPayloadCodec::read(r, &m->payload, error);
-    case MessageType::ResponseError: {
+    case MessageType::Event:
+        return readId(r, &m->id) && readInt(r, &m->createdAt) && readText(r, &m->name)
+                && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::Broadcast:
+        return readText(r, &m->name) && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::ResponseError:
+    case MessageType::EventReject: {
         qint64 code = 0;
         if (!readId(r, &m->id) || !readInt(r, &code) || !readText(r, &m->errorDetail))
             return false;
@@ -222,6 +244,10 @@ QString typeName(MessageType type)
     case MessageType::SoftKill: return QStringLiteral("soft-kill");
     case MessageType::HardKill: return QStringLiteral("hard-kill");
     case MessageType::Cancel: return QStringLiteral("cancel");
+    case MessageType::Event: return QStringLiteral("event");
+    case MessageType::EventReply: return QStringLiteral("event-reply");
+    case MessageType::EventReject: return QStringLiteral("event-reject");
+    case MessageType::Broadcast: return QStringLiteral("broadcast");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

@@ -22,8 +22,9 @@ constexpr quint32 ProtocolVersion = 1;
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.
 constexpr qsizetype MaxFrameSize = 64 * 1024 * 1024;
-// Names the control channel's descriptor number in a worker's environment.
+// Name the channels' descriptor numbers in a worker's environment.
 inline constexpr char ChannelFdVariable[] = "LPM_IPC_FD";
+inline constexpr char DescriptorChannelFdVariable[] = "LPM_FD_CHANNEL_FD";
 
 enum class MessageType : quint8 {
     Hello = 1,         // both ways, first: version, pid
@@ -36,9 +37,13 @@ enum class MessageType : quint8 {
     SoftKill = 8,      // supervisor: finish what you hold, then exit
     HardKill = 9,      // supervisor: exit now
     Cancel = 10,       // supervisor: id; the request's future has ended (timed out)
+    Event = 11,        // worker: id, createdAt, name, payload (sendEvent)
+    EventReply = 12,   // supervisor: id, payload (LpmEvent::respond)
+    EventReject = 13,  // supervisor: id, LpmError code, detail (no answer will come)
+    Broadcast = 14,    // supervisor: name, payload
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::Cancel;
+constexpr MessageType LastMessageType = MessageType::Broadcast;
 
 struct Message
 {
@@ -48,15 +53,16 @@ struct Message
     quint32 version = 0;
     qint64 pid = 0;
 
-    // Request, Response, ResponseError, Cancel
+    // Request, Response, ResponseError, Cancel, Event, EventReply, EventReject
     QUuid id;
-    qint64 createdAt = 0;   // Request: ns on the monotonic clock
-    QVariant payload;       // Request, Response (as decoded)
-    // Request, Response: when not empty, the payload already CBOR-encoded; it is
-    // sent as is and payload is ignored. Lets callers encode (and validate) early.
+    qint64 createdAt = 0;   // Request, Event: ns on the monotonic clock
+    QString name;           // Event, Broadcast
+    QVariant payload;       // Request, Response, Event, EventReply, Broadcast (as decoded)
+    // With a payload: when not empty, the payload already CBOR-encoded; it is sent as
+    // is and payload is ignored. Lets callers encode (and validate) early.
     QByteArray encodedPayload;
 
-    // ResponseError
+    // ResponseError, EventReject
     int errorCode = 0;
     QString errorDetail;
 

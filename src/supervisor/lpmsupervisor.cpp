@@ -6,9 +6,17 @@
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
 #include "lpmuuid_p.h"
+#include "lpmfdchannel_p.h"
 #include "lpmworkerhandle_p.h"
 
 #include <QtCore/qthread.h>
+#include <QtNetwork/qtcpserver.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -86,6 +94,8 @@ LpmSupervisor::~LpmSupervisor()
         d->softKillPromise->finish();
         d->softKillPromise.reset();
     }
+    for (const auto &shared : d->sharedServers)
+        ::close(shared.fd);
 }
 
 LpmSupervisorConfig LpmSupervisor::config() const
@@ -199,6 +209,61 @@ QList<LpmWorkerHealth> LpmSupervisor::health() const
             result.append(worker->health());
     }
     return result;
+}
+
+bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload)
+{
+    Q_D(LpmSupervisor);
+    QByteArray encoded;
+    QString error;
+    if (!LpmPayloadCodec::encode(payload, &encoded, &error)) {
+        qCWarning(lcLpmSupervisor).noquote() << "not broadcasting" << name
+                                             << "- its payload cannot cross processes: it holds"
+                                             << error;
+        return false;
+    }
+    if (encoded.size() > MaxFrameSize - RequestOverhead - name.size() * 3) {
+        qCWarning(lcLpmSupervisor).noquote() << "not broadcasting" << name << "- its payload of"
+                                             << encoded.size() << "bytes is too large";
+        return false;
+    }
+    for (LpmWorkerHandle *worker : d->workers)
+        worker->sendBroadcast(name, encoded);
+    return true;
+}
+
+bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload, QTcpServer *server)
+{
+    Q_D(LpmSupervisor);
+    if (!server || !server->isListening()) {
+        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name
+                                             << "- it is not listening";
+        return false;
+    }
+    QByteArray body;
+    QString error;
+    if (!LpmPayloadCodec::encode(QVariantList{ name, payload }, &body, &error)) {
+        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name
+                                             << "- its payload cannot cross processes: it holds"
+                                             << error;
+        return false;
+    }
+    if (body.size() > LpmFdChannel::MaxBodySize) {
+        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name << "- its payload of"
+                                             << body.size() << "bytes is larger than"
+                                             << LpmFdChannel::MaxBodySize;
+        return false;
+    }
+    const int fd = ::fcntl(int(server->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+        qCWarning(lcLpmSupervisor) << "cannot share a server:" << std::strerror(errno);
+        return false;
+    }
+    server->pauseAccepting(); // every connection is the workers' now
+    d->sharedServers.push_back({ body, fd });
+    for (LpmWorkerHandle *worker : d->workers)
+        worker->sendServer(body, ::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    return true;
 }
 
 QList<LpmWorkerStatus> LpmSupervisor::workers() const

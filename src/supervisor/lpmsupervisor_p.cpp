@@ -4,9 +4,16 @@
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
 #include "lpmworkerhandle_p.h"
+#include "lpmpayloadcodec_p.h"
+
+#include "lpmevent_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qthread.h>
+
+#include <fcntl.h>
 
 #include <algorithm>
 
@@ -140,6 +147,55 @@ void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &mess
     retireIdleWorkersWhenDrained();
 }
 
+void LpmSupervisorPrivate::onEvent(LpmWorkerHandle *worker, const Message &message)
+{
+    Q_Q(LpmSupervisor);
+    auto *data = new LpmEventData;
+    data->name = message.name;
+    data->data = message.payload;
+    data->pid = worker->pid();
+    data->id = message.id;
+    data->createdAt = message.createdAt;
+    // Answers may come from any thread; they reach the worker from the supervisor's.
+    const QPointer<LpmSupervisor> supervisor(q);
+    const QPointer<LpmWorkerHandle> handle(worker);
+    const QUuid id = message.id;
+    auto inSupervisorThread = [supervisor](std::function<void()> deliver) {
+        if (!supervisor)
+            return;
+        if (QThread::currentThread() == supervisor->thread())
+            deliver();
+        else
+            QMetaObject::invokeMethod(supervisor, std::move(deliver), Qt::QueuedConnection);
+    };
+    data->reply = [inSupervisorThread, handle, id](const QVariant &answer) {
+        QByteArray encoded;
+        QString error;
+        const bool ok = LpmPayloadCodec::encode(answer, &encoded, &error);
+        if (!ok)
+            qCWarning(lcLpmSupervisor).noquote()
+                    << "the answer to an event cannot cross processes: it holds" << error;
+        inSupervisorThread([handle, id, encoded, ok, error] {
+            if (!handle)
+                return;
+            if (ok)
+                handle->sendEventReply(id, encoded);
+            else
+                handle->sendEventReject(id, int(LpmError::Code::NotSerializable), error);
+        });
+        return ok;
+    };
+    data->rejectUnanswered = [inSupervisorThread, handle, id] {
+        inSupervisorThread([handle, id] {
+            if (handle)
+                handle->sendEventReject(id, int(LpmError::Code::NoAnswer), QString());
+        });
+    };
+    const LpmEvent event(data);
+    qCDebug(lcLpmSupervisor) << "event" << message.name << "from worker" << worker->pid();
+    Q_EMIT q->eventReceived(message.name, event);
+}
+
 void LpmSupervisorPrivate::requeueOrReject(LpmWorkerHandle *worker)
 {
     // Back to the front of the queue, oldest first, while retries remain.
@@ -217,6 +273,8 @@ void LpmSupervisorPrivate::spawnWorker()
     });
     QObject::connect(worker, &LpmWorkerHandle::answerReceived, q,
                      [this, worker](const Message &message) { onAnswer(worker, message); });
+    QObject::connect(worker, &LpmWorkerHandle::eventReceived, q,
+                     [this, worker](const Message &message) { onEvent(worker, message); });
     QObject::connect(worker, &LpmWorkerHandle::failedToStart, q, [this](const QString &reason) {
         const LpmError failure(LpmError::Code::WorkerFailedToStart,
                                QStringLiteral("%1: %2").arg(config.worker.program, reason));
@@ -227,7 +285,14 @@ void LpmSupervisorPrivate::spawnWorker()
         setError(LpmSupervisor::Error::ProtocolError, reason);
     });
     QObject::connect(worker, &LpmWorkerHandle::exited, q, [this, worker] { onWorkerExited(worker); });
-    worker->start(config.worker.program, config.worker.arguments);
+    if (worker->start(config.worker.program, config.worker.arguments))
+        shareServersWith(worker);
+}
+
+void LpmSupervisorPrivate::shareServersWith(LpmWorkerHandle *worker)
+{
+    for (const SharedServer &shared : sharedServers)
+        worker->sendServer(shared.body, ::fcntl(shared.fd, F_DUPFD_CLOEXEC, 3));
 }
 
 void LpmSupervisorPrivate::onWorkerStateChanged(LpmWorkerHandle *worker)

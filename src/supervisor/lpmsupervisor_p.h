@@ -31,6 +31,9 @@ public:
     bool sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request);
     void onTimeout(const QUuid &id);
     void onAnswer(LpmWorkerHandle *worker, const LpmIpc::Message &message);
+    void onEvent(LpmWorkerHandle *worker, const LpmIpc::Message &message);
+    // Hands every shared listening server to worker.
+    void shareServersWith(LpmWorkerHandle *worker);
     void requeueOrReject(LpmWorkerHandle *worker);
     void rejectQueued(const LpmError &error);
     void rejectAll(const LpmError &error);
@@ -72,6 +75,14 @@ public:
     // Set when a worker could not be started, so requests fail instead of waiting.
     std::optional<LpmError> startFailure;
     bool restartLimitHit = false;
+    // Listening sockets shared with every worker: our own copy of each descriptor and
+    // the (name, payload) body that goes with it.
+    struct SharedServer
+    {
+        QByteArray body;
+        int fd;
+    };
+    std::vector<SharedServer> sharedServers;
     int restartCount = 0;
     qint64 handledCount = 0;
 };

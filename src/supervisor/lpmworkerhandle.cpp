@@ -1,6 +1,7 @@
 #include "lpmworkerhandle_p.h"
 
 #include "lpmchannel_p.h"
+#include "lpmfdchannel_p.h"
 #include "lpmlogging_p.h"
 #include "lpmworkerprocess_p.h"
 
@@ -57,8 +58,8 @@ LpmWorkerHandle::~LpmWorkerHandle()
 
 bool LpmWorkerHandle::start(const QString &program, const QStringList &arguments)
 {
-    const qintptr descriptor = LpmWorkerProcess::start(m_process, program, arguments);
-    if (descriptor < 0) {
+    const LpmWorkerProcess::Channels channels = LpmWorkerProcess::start(m_process, program, arguments);
+    if (channels.control < 0) {
         // Report as QProcess would: later, so the caller has finished setting up.
         m_failedToStart = true;
         QMetaObject::invokeMethod(this, [this] {
@@ -67,7 +68,14 @@ bool LpmWorkerHandle::start(const QString &program, const QStringList &arguments
         }, Qt::QueuedConnection);
         return false;
     }
-    m_channel = new LpmChannel(descriptor, this);
+    m_channel = new LpmChannel(channels.control, this);
+    m_descriptors = new LpmFdChannel(channels.descriptors, this);
+    connect(m_descriptors, &LpmFdChannel::received, this, [this](const LpmFdChannel::Message &, int fd) {
+        // Workers send nothing here yet: refuse whatever comes.
+        if (fd >= 0)
+            ::close(fd);
+        qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent an unexpected descriptor";
+    });
     connect(m_channel, &LpmChannel::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_channel, &LpmChannel::disconnected, this, &LpmWorkerHandle::onChannelLost);
     connect(m_channel, &LpmChannel::protocolError, this, [this](const QString &reason) {
@@ -83,6 +91,8 @@ void LpmWorkerHandle::closeChannel()
 {
     if (m_channel)
         m_channel->close();
+    if (m_descriptors)
+        m_descriptors->close();
 }
 
 void LpmWorkerHandle::stopBlocking(int graceMs)
@@ -193,6 +203,49 @@ void LpmWorkerHandle::cancel(const QUuid &id)
     }
 }
 
+void LpmWorkerHandle::sendEventReply(const QUuid &id, const QByteArray &encodedPayload)
+{
+    Message message;
+    message.type = MessageType::EventReply;
+    message.id = id;
+    message.encodedPayload = encodedPayload;
+    if (m_channel)
+        m_channel->send(message);
+}
+
+void LpmWorkerHandle::sendEventReject(const QUuid &id, int errorCode, const QString &detail)
+{
+    Message message;
+    message.type = MessageType::EventReject;
+    message.id = id;
+    message.errorCode = errorCode;
+    message.errorDetail = detail;
+    if (m_channel)
+        m_channel->send(message);
+}
+
+void LpmWorkerHandle::sendBroadcast(const QString &name, const QByteArray &encodedPayload)
+{
+    Message message;
+    message.type = MessageType::Broadcast;
+    message.name = name;
+    message.encodedPayload = encodedPayload;
+    if (m_channel)
+        m_channel->send(message);
+}
+
+void LpmWorkerHandle::sendServer(const QByteArray &body, int fd)
+{
+    if (!m_descriptors) {
+        ::close(fd);
+        return;
+    }
+    LpmFdChannel::Message message;
+    message.kind = LpmFdChannel::Kind::Server;
+    message.body = body;
+    m_descriptors->send(message, fd);
+}
+
 void LpmWorkerHandle::sendControl(MessageType type)
 {
     if (!m_channel)
@@ -279,11 +332,17 @@ void LpmWorkerHandle::onMessage(const Message &message)
     case MessageType::ResponseError:
         Q_EMIT answerReceived(message);
         return;
+    case MessageType::Event:
+        Q_EMIT eventReceived(message);
+        return;
     case MessageType::Hello:
     case MessageType::Request:
     case MessageType::SoftKill:
     case MessageType::HardKill:
     case MessageType::Cancel:
+    case MessageType::EventReply:
+    case MessageType::EventReject:
+    case MessageType::Broadcast:
         break;
     }
     qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent a" << typeName(message.type)

@@ -15,6 +15,7 @@
 #include <QtCore/quuid.h>
 
 class LpmChannel;
+class LpmFdChannel;
 
 // The supervisor's view of one worker process: the process, its channel, its state,
 // its load and health, and the ids of the requests it holds.
@@ -52,6 +53,14 @@ public:
     // Tells the worker a request's future has ended (timed out) and forgets it.
     void cancel(const QUuid &id);
 
+    // Events and broadcasts; payloads come CBOR-encoded.
+    void sendEventReply(const QUuid &id, const QByteArray &encodedPayload);
+    void sendEventReject(const QUuid &id, int errorCode, const QString &detail);
+    void sendBroadcast(const QString &name, const QByteArray &encodedPayload);
+    // Sends a listening socket (fd, which passes to this handle) with its event name and
+    // payload, encoded together as body.
+    void sendServer(const QByteArray &body, int fd);
+
     State state() const { return m_state; }
     qint64 pid() const { return m_health.pid; }
     bool hasBeenReady() const { return m_hasBeenReady; }
@@ -88,6 +97,7 @@ Q_SIGNALS:
     // state() or isStopping() changed.
     void statusChanged();
     void answerReceived(const LpmIpc::Message &message);
+    void eventReceived(const LpmIpc::Message &message);
     // The program could not be run at all; exited() follows.
     void failedToStart(const QString &reason);
     // The worker broke the protocol and is being killed; exited() follows.
@@ -107,6 +117,7 @@ private:
 
     QProcess m_process;
     LpmChannel *m_channel = nullptr;
+    LpmFdChannel *m_descriptors = nullptr;
     State m_state = State::Starting;
     bool m_hasBeenReady = false;
     LpmWorkerLoad m_load;

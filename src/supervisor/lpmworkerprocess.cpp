@@ -14,26 +14,45 @@
 
 namespace LpmWorkerProcess {
 
-qintptr start(QProcess &process, const QString &program, const QStringList &arguments)
+namespace {
+
+bool makePair(int type, int fds[2])
 {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-        qCWarning(lcLpmSupervisor) << "socketpair failed:" << std::strerror(errno);
-        return -1;
+    if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == 0)
+        return true;
+    qCWarning(lcLpmSupervisor) << "socketpair failed:" << std::strerror(errno);
+    return false;
+}
+
+} // namespace
+
+Channels start(QProcess &process, const QString &program, const QStringList &arguments)
+{
+    int control[2];
+    int descriptors[2];
+    if (!makePair(SOCK_STREAM, control))
+        return {};
+    if (!makePair(SOCK_SEQPACKET, descriptors)) {
+        ::close(control[0]);
+        ::close(control[1]);
+        return {};
     }
-    const int parentEnd = fds[0];
-    const int childEnd = fds[1];
+    const int childControl = control[1];
+    const int childDescriptors = descriptors[1];
 
     static const QProcessEnvironment baseEnvironment = QProcessEnvironment::systemEnvironment();
     QProcessEnvironment environment = baseEnvironment;
-    environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childEnd));
+    environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childControl));
+    environment.insert(QLatin1String(LpmIpc::DescriptorChannelFdVariable),
+                       QString::number(childDescriptors));
     process.setProcessEnvironment(environment);
 
     const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only.
-    process.setChildProcessModifier([childEnd, supervisorPid] {
+    process.setChildProcessModifier([childControl, childDescriptors, supervisorPid] {
         ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-        ::fcntl(childEnd, F_SETFD, 0);
+        ::fcntl(childControl, F_SETFD, 0);
+        ::fcntl(childDescriptors, F_SETFD, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         // A process group of its own: a terminal's Ctrl-C reaches the supervisor only,
         // which decides how its workers stop (soft kill, hard kill).
@@ -44,10 +63,11 @@ qintptr start(QProcess &process, const QString &program, const QStringList &argu
     process.setProgram(program);
     process.setArguments(arguments);
     process.start();
-    // QProcess forks inside start(), so the child holds its copy by now. Closing ours
+    // QProcess forks inside start(), so the child holds its copies by now. Closing ours
     // is what lets the parent see end-of-file when the child dies.
-    ::close(childEnd);
-    return parentEnd;
+    ::close(childControl);
+    ::close(childDescriptors);
+    return { control[0], descriptors[0] };
 }
 
 } // namespace LpmWorkerProcess

@@ -7,18 +7,25 @@
 
 // Starts a worker program with its end of a private channel.
 //
-// The channel is a socketpair: no name on the file system, so no other process can
-// connect to it. The child keeps its end under the same descriptor number (named in
-// LPM_IPC_FD); every other inherited descriptor is marked close-on-exec first, since
-// Qt 6.4's QProcess closes nothing. The child also asks the kernel for SIGKILL when
+// The channels are socketpairs: no name on the file system, so no other process can
+// connect to them. The child keeps its ends under the same descriptor numbers (named
+// in its environment); every other inherited descriptor is marked close-on-exec
+// first, since Qt 6.4's QProcess closes nothing. The child also asks the kernel for SIGKILL when
 // its parent dies, so no worker outlives a crashed supervisor, and it gets a process
 // group of its own, so a terminal's Ctrl-C is the supervisor's to handle.
 namespace LpmWorkerProcess {
 
-// Starts process with program and arguments. On success returns the parent's end of
-// the channel (the caller owns it); the child's end is already closed here. Returns
-// -1 when no socketpair could be made (errno is logged); a program that cannot be
-// executed is reported later by QProcess::errorOccurred(FailedToStart).
-qintptr start(QProcess &process, const QString &program, const QStringList &arguments);
+// The parent's ends of a worker's two channels; the caller owns them.
+struct Channels
+{
+    int control = -1;     // SOCK_STREAM: framed messages (LPM_IPC_FD in the child)
+    int descriptors = -1; // SOCK_SEQPACKET: file descriptors (LPM_FD_CHANNEL_FD)
+};
+
+// Starts process with program and arguments. The children's ends are closed here
+// once the child has them. Returns no channels (-1) when no socketpair could be made
+// (errno is logged); a program that cannot be executed is reported later by
+// QProcess::errorOccurred(FailedToStart).
+Channels start(QProcess &process, const QString &program, const QStringList &arguments);
 
 } // namespace LpmWorkerProcess

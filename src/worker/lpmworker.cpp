@@ -1,15 +1,20 @@
 #include "lpmworker_p.h"
 
 #include "lpmchannel_p.h"
+#include "lpmclock_p.h"
+#include "lpmfdchannel_p.h"
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
 #include "lpmrequest_p.h"
+#include "lpmuuid_p.h"
 
 #include <lpm/lpmerror.h>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qthread.h>
+#include <QtNetwork/qtcpserver.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,6 +22,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace LpmIpc;
 
@@ -51,19 +57,21 @@ constexpr qsizetype AnswerOverhead = 64;
 
 LpmWorkerPrivate::LpmWorkerPrivate(LpmWorker *q) : q_ptr(q) { }
 
+int LpmWorkerPrivate::inheritedSocket(const char *variable)
+{
+    bool ok = false;
+    const int fd = qEnvironmentVariableIntValue(variable, &ok);
+    qunsetenv(variable);
+    struct stat info;
+    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode))
+        return -1;
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC); // our own children must not inherit it
+    return fd;
+}
+
 int LpmWorkerPrivate::channelDescriptor()
 {
-    static const int descriptor = [] {
-        bool ok = false;
-        const int fd = qEnvironmentVariableIntValue(ChannelFdVariable, &ok);
-        qunsetenv(ChannelFdVariable);
-        struct stat info;
-        if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode))
-            return -1;
-        // Our own children must not inherit the channel.
-        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-        return fd;
-    }();
+    static const int descriptor = inheritedSocket(ChannelFdVariable);
     return descriptor;
 }
 
@@ -81,10 +89,19 @@ void LpmWorkerPrivate::openChannel()
                                           << reason << "- exiting";
         QCoreApplication::exit(3);
     });
-    QObject::connect(channel, &LpmChannel::disconnected, q, [] {
+    QObject::connect(channel, &LpmChannel::disconnected, q, [this] {
         qCDebug(lcLpmWorker) << "the supervisor closed the channel - exiting";
+        rejectPendingEvents();
         QCoreApplication::exit(0);
     });
+    const int descriptorChannel = inheritedSocket(DescriptorChannelFdVariable);
+    if (descriptorChannel >= 0) {
+        descriptors = new LpmFdChannel(descriptorChannel, q);
+        QObject::connect(descriptors, &LpmFdChannel::received, q,
+                         [this](const LpmFdChannel::Message &message, int fd) {
+                             onDescriptor(message.body, int(message.kind), fd);
+                         });
+    }
     healthTimer.setInterval(HealthReportMs);
     QObject::connect(&healthTimer, &QTimer::timeout, q, [this] { sendHealth(); });
     healthTimer.start();
@@ -104,6 +121,13 @@ void LpmWorkerPrivate::onMessage(const Message &message)
         return;
     case MessageType::HardKill:
         onHardKill();
+        return;
+    case MessageType::EventReply:
+    case MessageType::EventReject:
+        settleEvent(message);
+        return;
+    case MessageType::Broadcast:
+        Q_EMIT q->eventReceived(message.name, message.payload);
         return;
     default:
         qCWarning(lcLpmWorker) << "ignoring a" << typeName(message.type)
@@ -178,6 +202,79 @@ void LpmWorkerPrivate::sendHealth()
     channel->send(health);
 }
 
+void LpmWorkerPrivate::onDescriptor(const QByteArray &body, int kind, int fd)
+{
+    Q_Q(LpmWorker);
+    QVariant decoded;
+    QString error;
+    const QVariantList fields = LpmPayloadCodec::decode(body, &decoded, &error)
+            ? decoded.toList()
+            : QVariantList();
+    if (kind != int(LpmFdChannel::Kind::Server) || fields.size() != 2 || fd < 0) {
+        qCWarning(lcLpmWorker) << "ignoring an unexpected message on the descriptor channel";
+        if (fd >= 0)
+            ::close(fd);
+        return;
+    }
+    const QString name = fields.at(0).toString();
+    if (!q->isSignalConnected(QMetaMethod::fromSignal(&LpmWorker::serverReceived))) {
+        qCWarning(lcLpmWorker).noquote() << "a server was shared for" << name
+                                         << "but nothing is connected to serverReceived()";
+        ::close(fd);
+        return;
+    }
+    auto *server = new QTcpServer(q);
+    if (!server->setSocketDescriptor(fd)) {
+        qCWarning(lcLpmWorker).noquote() << "cannot adopt the server shared for" << name << ":"
+                                         << server->errorString();
+        ::close(fd);
+        delete server;
+        return;
+    }
+    Q_EMIT q->serverReceived(name, fields.at(1), server);
+}
+
+void LpmWorkerPrivate::sendEventNow(const QUuid &id, const QString &name,
+                                    const QByteArray &encodedPayload, qint64 createdAt)
+{
+    Message event;
+    event.type = MessageType::Event;
+    event.id = id;
+    event.createdAt = createdAt;
+    event.name = name;
+    event.encodedPayload = encodedPayload;
+    channel->send(event);
+}
+
+void LpmWorkerPrivate::settleEvent(const Message &message)
+{
+    const auto it = pendingEvents.find(message.id);
+    if (it == pendingEvents.end()) {
+        qCWarning(lcLpmWorker) << "ignoring an answer to unknown event" << message.id;
+        return;
+    }
+    std::unique_ptr<QPromise<QVariant>> promise = std::move(it->second);
+    pendingEvents.erase(it);
+    if (message.type == MessageType::EventReply) {
+        promise->addResult(message.payload);
+    } else {
+        const auto code = LpmError::Code(message.errorCode);
+        const bool known = code == LpmError::Code::NotSerializable || code == LpmError::Code::NoAnswer;
+        promise->setException(LpmError(known ? code : LpmError::Code::ProtocolError, message.errorDetail));
+    }
+    promise->finish();
+}
+
+void LpmWorkerPrivate::rejectPendingEvents()
+{
+    auto pending = std::move(pendingEvents);
+    pendingEvents.clear();
+    for (auto &entry : pending) {
+        entry.second->setException(LpmError(LpmError::Code::ChannelClosed));
+        entry.second->finish();
+    }
+}
+
 void LpmWorkerPrivate::onCancel(const QUuid &id)
 {
     LpmRequest *request = ongoing.take(id);
@@ -230,6 +327,7 @@ void LpmWorkerPrivate::exitProcess()
         return;
     exiting = true;
     healthTimer.stop();
+    rejectPendingEvents();
     if (channel)
         channel->flushBlocking(1000); // answers given so far must reach the supervisor
     QCoreApplication::exit(0);
@@ -243,6 +341,7 @@ LpmWorker::LpmWorker() : QObject(QCoreApplication::instance()), d_ptr(new LpmWor
 LpmWorker::~LpmWorker()
 {
     Q_D(LpmWorker);
+    d->rejectPendingEvents();
     for (LpmRequest *request : std::as_const(d->ongoing))
         request->d_func()->worker = nullptr;
 }
@@ -305,6 +404,46 @@ void LpmWorker::softKillDone()
         return;
     }
     d->exitProcess();
+}
+
+QFuture<QVariant> LpmWorker::sendEvent(const QString &name, const QVariant &payload)
+{
+    Q_D(LpmWorker);
+    auto promise = std::make_unique<QPromise<QVariant>>();
+    promise->start();
+    QFuture<QVariant> future = promise->future();
+    auto reject = [&promise](LpmError::Code code, const QString &detail) {
+        promise->setException(LpmError(code, detail));
+        promise->finish();
+    };
+    QByteArray encoded;
+    QString error;
+    if (!LpmPayloadCodec::encode(payload, &encoded, &error)) {
+        qCWarning(lcLpmWorker).noquote() << "not sending event" << name
+                                         << "- its payload cannot cross processes: it holds" << error;
+        reject(LpmError::Code::NotSerializable, QStringLiteral("It holds %1.").arg(error));
+        return future;
+    }
+    if (encoded.size() > MaxFrameSize - AnswerOverhead - name.size() * 3) {
+        reject(LpmError::Code::PayloadTooLarge, QStringLiteral("%1 bytes encoded.").arg(encoded.size()));
+        return future;
+    }
+    const QUuid id = LpmUuid::createV4();
+    const qint64 createdAt = LpmClock::nowNs();
+    auto send = [d, id, name, encoded, createdAt, carried = std::make_shared<decltype(promise)>(std::move(promise))] {
+        if (!d->channel || !d->channel->isConnected() || d->exiting) {
+            (*carried)->setException(LpmError(LpmError::Code::ChannelClosed));
+            (*carried)->finish();
+            return;
+        }
+        d->pendingEvents.emplace(id, std::move(*carried));
+        d->sendEventNow(id, name, encoded, createdAt);
+    };
+    if (QThread::currentThread() == thread())
+        send();
+    else
+        QMetaObject::invokeMethod(this, send, Qt::QueuedConnection);
+    return future;
 }
 
 bool LpmWorker::isReady() const

@@ -5,17 +5,25 @@
 //   soft-handler (handles softKillRequested: exits 42 half a second later);
 //   hard-handler (handles hardKillRequested: exits 43);
 //   crash-once:FILE (the first worker to see FILE missing creates it and crashes
-//   on its first request).
+//   on its first request); listen (serves shared servers: writes its pid to every
+//   connection, and echoes what the client sent first).
+// Broadcasts are acknowledged with an event "broadcast-seen" carrying their payload.
 // Ops: echo (default), sleep {ms}, cancelable {ms}, alloc {mib}, crash,
 //   crash-with-message, exit {code}, hang, busy {ms}, ack, unserializable, twice,
-//   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count).
+//   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count),
+//   event {name, payload} (answers with the supervisor's reply or the error code),
+//   event-to-file {name, file} (answers at once; writes the event's error code to
+//   file when it fails).
 
 #include <lpm/lpm.h>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qfile.h>
+#include <QtCore/qmetaobject.h>
 #include <QtCore/qpoint.h>
 #include <QtCore/qtimer.h>
+#include <QtNetwork/qtcpserver.h>
+#include <QtNetwork/qtcpsocket.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +38,24 @@ std::vector<std::vector<char>> g_hoard; // memory kept alive by "alloc"
 int g_channelFd = -1;                    // for ops that break the protocol on purpose
 int g_canceled = 0;                      // requests the supervisor gave up on
 bool g_crashOnFirstRequest = false;
+
+QString errorName(const LpmError &e)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<LpmError::Code>().valueToKey(int(e.code())));
+}
+
+void serve(QTcpServer *server)
+{
+    QObject::connect(server, &QTcpServer::newConnection, server, [server] {
+        while (QTcpSocket *client = server->nextPendingConnection()) {
+            client->write(QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+            QObject::connect(client, &QTcpSocket::readyRead, client, [client] {
+                client->write(client->readAll());
+            });
+            QObject::connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+        }
+    });
+}
 
 QVariantMap withPid(QVariantMap answer)
 {
@@ -69,6 +95,23 @@ void handle(LpmRequest *req)
         req->respond(withPid({}));
         QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), LpmWorker::instance(),
                            [] { LpmWorker::instance()->ready(); });
+    } else if (op == QLatin1String("event")) {
+        LpmWorker::instance()
+                ->sendEvent(data.value(QStringLiteral("name")).toString(), data.value(QStringLiteral("payload")))
+                .then(req, [req](const QVariant &reply) { req->respond(withPid({ { QStringLiteral("reply"), reply } })); })
+                .onFailed(req, [req](const LpmError &e) {
+                    req->respond(withPid({ { QStringLiteral("error"), errorName(e) } }));
+                });
+    } else if (op == QLatin1String("event-to-file")) {
+        const QString path = data.value(QStringLiteral("file")).toString();
+        // No context: runs as soon as the event fails, even while the worker exits.
+        LpmWorker::instance()->sendEvent(data.value(QStringLiteral("name")).toString()).onFailed([path](const LpmError &e) {
+            QFile file(path);
+            if (file.open(QIODevice::WriteOnly))
+                file.write(errorName(e).toUtf8());
+            return QVariant();
+        });
+        req->ack();
     } else if (op == QLatin1String("stats")) {
         req->respond(withPid({ { QStringLiteral("canceled"), g_canceled } }));
     } else if (op == QLatin1String("requests")) {
@@ -125,6 +168,16 @@ int main(int argc, char **argv)
         QObject::connect(worker, &LpmWorker::hardKillRequested, worker,
                          [&exitCode] { exitCode = 43; });
     }
+    if (role == QLatin1String("listen")) {
+        QObject::connect(worker, &LpmWorker::serverReceived, worker,
+                         [](const QString &, const QVariant &, QTcpServer *server) { serve(server); });
+    }
+    QObject::connect(worker, &LpmWorker::eventReceived, worker,
+                     [worker](const QString &name, const QVariant &payload) {
+                         worker->sendEvent(QStringLiteral("broadcast-seen"),
+                                           QVariantMap{ { QStringLiteral("name"), name },
+                                                        { QStringLiteral("payload"), payload } });
+                     });
     if (role != QLatin1String("noready"))
         worker->ready();
     const int status = app.exec();
