@@ -102,4 +102,27 @@ Result measure(int sequential, int pipelined, int messageSize)
     return result;
 }
 
+double streamMiBPerSecond(qint64 bytes)
+{
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        return 0;
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(fds[0]);
+        std::vector<char> sink(256 * 1024);
+        while (::read(fds[1], sink.data(), sink.size()) > 0) { }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::vector<char> block(256 * 1024, 'x');
+    QElapsedTimer timer;
+    timer.start();
+    for (qint64 sent = 0; sent < bytes; sent += qint64(block.size()))
+        writeFully(fds[0], block.data(), size_t(qMin<qint64>(qint64(block.size()), bytes - sent)));
+    ::close(fds[0]);
+    ::waitpid(child, nullptr, 0); // the child has read everything
+    return double(bytes) / (1024.0 * 1024.0) / (double(timer.nsecsElapsed()) / 1e9);
+}
+
 } // namespace SocketpairFloor

@@ -16,4 +16,8 @@ struct Result
 
 Result measure(int sequential, int pipelined, int messageSize);
 
+// MiB/s of streaming bytes through a socketpair to a child that reads and discards
+// them, written in 256 KiB blocks.
+double streamMiBPerSecond(qint64 bytes);
+
 } // namespace SocketpairFloor

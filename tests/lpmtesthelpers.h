@@ -5,6 +5,7 @@
 #include <lpm/lpm.h>
 
 #include <QtCore/qfuture.h>
+#include <QtCore/qfuturewatcher.h>
 #include <QtCore/qset.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
@@ -113,6 +114,19 @@ inline bool startAndWait(LpmSupervisor &supervisor, QSet<qint64> *spawned)
 inline bool noneAlive(const QSet<qint64> &spawned)
 {
     return std::none_of(spawned.cbegin(), spawned.cend(), [](qint64 pid) { return isAlive(pid); });
+}
+
+// Waits for future on its finished signal (QTRY_* polls in 50 ms steps, too coarse for
+// loops of many short requests).
+template <typename T>
+bool waitFor(const QFuture<T> &future, int timeoutMs = LongWaitMs)
+{
+    if (future.isFinished())
+        return true;
+    QFutureWatcher<T> watcher;
+    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
+    watcher.setFuture(future);
+    return future.isFinished() || finished.wait(timeoutMs);
 }
 
 template <typename Future>

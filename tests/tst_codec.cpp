@@ -196,6 +196,8 @@ void tst_Codec::everyMessageTypeRoundTrips()
     in.createdAt = 987654321012345;
     in.payload = QVariantMap{ { QStringLiteral("Hello"), QStringLiteral("World") } };
     in.name = QStringLiteral("progress-ü");
+    in.attachment = Attachment::Socket;
+    in.prelude = QByteArray("GET / HTTP/1.1\r\n");
     in.errorCode = 3;
     in.errorDetail = QStringLiteral("a value of type QPoint");
     in.rss = 12 * 1024 * 1024;
@@ -217,15 +219,22 @@ void tst_Codec::everyMessageTypeRoundTrips()
     case MessageType::HardKill:
         break;
     case MessageType::Cancel:
+    case MessageType::SocketClosed:
         QCOMPARE(out.id, in.id);
         break;
     case MessageType::Event:
         QCOMPARE(out.name, in.name);
-        Q_FALLTHROUGH();
+        QCOMPARE(out.createdAt, in.createdAt);
+        QCOMPARE(out.id, in.id);
+        QCOMPARE(out.payload, in.payload);
+        break;
     case MessageType::Request:
         QCOMPARE(out.createdAt, in.createdAt);
+        QCOMPARE(out.prelude, in.prelude);
         Q_FALLTHROUGH();
     case MessageType::Response:
+        QCOMPARE(out.attachment, in.attachment);
+        Q_FALLTHROUGH();
     case MessageType::EventReply:
         QCOMPARE(out.id, in.id);
         QCOMPARE(out.payload, in.payload);
@@ -235,6 +244,7 @@ void tst_Codec::everyMessageTypeRoundTrips()
         QCOMPARE(out.payload, in.payload);
         break;
     case MessageType::EventReject:
+    case MessageType::StreamEnd:
     case MessageType::ResponseError:
         QCOMPARE(out.id, in.id);
         QCOMPARE(out.errorCode, in.errorCode);
@@ -370,14 +380,16 @@ void tst_Codec::undecodableBodyRejected_data()
     QTest::newRow("hello: text for version") << int(MessageType::Hello) << QByteArray("\x82\x61x\x01", 4);
     QTest::newRow("hello: too few fields") << int(MessageType::Hello) << QByteArray("\x81\x01", 2);
     QTest::newRow("ready: too many fields") << int(MessageType::Ready) << QByteArray("\x81\x01", 2);
-    QTest::newRow("request: short id") << int(MessageType::Request) << QByteArray("\x83\x42\x01\x02\x00\xf6", 6);
-    QTest::newRow("request: missing payload") << int(MessageType::Request) << (QByteArray("\x83", 1) + id + QByteArray("\x01", 1));
-    QTest::newRow("response: invalid CBOR") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\xff", 1));
-    QTest::newRow("response: map with int key") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\xa1\x01\x02", 3));
-    QTest::newRow("response: unknown tag") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\xd8\x99\x01", 3));
-    QTest::newRow("response: truncated string") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\x65ab", 3));
-    QTest::newRow("response: invalid UTF-8") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\x62\xc3\x28", 3));
-    QTest::newRow("response: array announcing 2^32 items") << int(MessageType::Response) << (QByteArray("\x82", 1) + id + QByteArray("\x9a\xff\xff\xff\xff", 5));
+    const QByteArray response = QByteArray("\x83", 1) + id + QByteArray("\x00", 1); // id, no attachment
+    QTest::newRow("request: short id") << int(MessageType::Request) << QByteArray("\x85\x42\x01\x02\x00\x00\x40\xf6", 8);
+    QTest::newRow("request: missing payload") << int(MessageType::Request) << (QByteArray("\x85", 1) + id + QByteArray("\x01\x00\x40", 3));
+    QTest::newRow("request: unknown attachment") << int(MessageType::Request) << (QByteArray("\x85", 1) + id + QByteArray("\x01\x07\x40\xf6", 4));
+    QTest::newRow("response: invalid CBOR") << int(MessageType::Response) << (response + QByteArray("\xff", 1));
+    QTest::newRow("response: map with int key") << int(MessageType::Response) << (response + QByteArray("\xa1\x01\x02", 3));
+    QTest::newRow("response: unknown tag") << int(MessageType::Response) << (response + QByteArray("\xd8\x99\x01", 3));
+    QTest::newRow("response: truncated string") << int(MessageType::Response) << (response + QByteArray("\x65ab", 3));
+    QTest::newRow("response: invalid UTF-8") << int(MessageType::Response) << (response + QByteArray("\x62\xc3\x28", 3));
+    QTest::newRow("response: array announcing 2^32 items") << int(MessageType::Response) << (response + QByteArray("\x9a\xff\xff\xff\xff", 5));
     QTest::newRow("health: strings") << int(MessageType::Health) << QByteArray("\x83\x61x\x61y\x61z", 7);
 }
 

@@ -7,6 +7,7 @@
 #include <lpm/lpmglobal.h>
 #include <lpm/lpmrequest.h>
 #include <lpm/lpmresponse.h>
+#include <lpm/lpmstream.h>
 #include <lpm/lpmsupervisor.h>
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworker.h>

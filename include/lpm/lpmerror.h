@@ -28,6 +28,8 @@ public:
         ProtocolError,       // the worker broke the protocol while handling the request
         ChannelClosed,       // the other process went away before answering
         NoAnswer,            // the supervisor dropped an event without answering it
+        InvalidStream,       // a stream or socket given to enqueue() cannot be used
+        StreamFailed,        // the source of a stream failed part-way
     };
     Q_ENUM(Code)
 

@@ -3,6 +3,7 @@
 #include <lpm/lpmglobal.h>
 
 #include <QtCore/qshareddata.h>
+#include <QtCore/qsharedpointer.h>
 #include <QtCore/quuid.h>
 #include <QtCore/qvariant.h>
 
@@ -14,7 +15,8 @@ class LPM_EXPORT LpmResponse
 {
 public:
     LpmResponse();
-    LpmResponse(const QUuid &id, qint64 createdAt, const QVariant &data);
+    LpmResponse(const QUuid &id, qint64 createdAt, const QVariant &data,
+                const QSharedPointer<QIODevice> &stream = {});
     LpmResponse(const LpmResponse &other);
     LpmResponse(LpmResponse &&other) noexcept;
     LpmResponse &operator=(const LpmResponse &other);
@@ -33,7 +35,8 @@ public:
 
     // True when the worker answered with a stream as well.
     bool hasStream() const;
-    // The stream the worker answered with, or nullptr.
+    // The stream the worker answered with (an LpmStream, living in the supervisor's
+    // thread), or nullptr. It stays valid while any copy of this response exists.
     QIODevice *stream() const;
 
 private:

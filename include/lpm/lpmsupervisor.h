@@ -17,6 +17,8 @@
 #include <memory>
 
 QT_BEGIN_NAMESPACE
+class QAbstractSocket;
+class QIODevice;
 class QTcpServer;
 QT_END_NAMESPACE
 
@@ -60,6 +62,18 @@ public:
 
     // Thread-safe. The future resolves with the worker's answer or rejects with LpmError.
     QFuture<LpmResponse> enqueue(const QVariant &payload, const LpmRequestOptions &options = {});
+    // Sends stream's bytes to the worker too (LpmRequest::stream()), with bounded memory.
+    // stream must be open for reading, live in the supervisor's thread and be called
+    // from there, and stay valid until it has been read; a retry replays it from where
+    // it started if it is not sequential, and rejects otherwise.
+    QFuture<LpmResponse> enqueue(const QVariant &payload, QIODevice *stream,
+                                 const LpmRequestOptions &options = {});
+    // Hands a connected socket to the worker holding the fewest connections
+    // (LpmRequest::socket()), with the bytes already read from it. The socket is left
+    // unconnected here, the connection itself untouched. Thread-safe when called in the
+    // socket's thread. A handed-over connection dies with its worker: never retried.
+    QFuture<LpmResponse> enqueue(const QVariant &payload, QAbstractSocket *socket,
+                                 const LpmRequestOptions &options = {});
 
     // Sends an event to every live worker (LpmWorker::eventReceived). Workers spawned
     // later do not get past broadcasts. Returns false, with a warning, if the payload

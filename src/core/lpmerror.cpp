@@ -76,6 +76,12 @@ QString LpmError::message() const
     case Code::NoAnswer:
         text = tr("The supervisor dropped the event without answering it.");
         break;
+    case Code::InvalidStream:
+        text = tr("The stream or socket cannot be used.");
+        break;
+    case Code::StreamFailed:
+        text = tr("The stream's source failed part-way.");
+        break;
     }
     if (!d->detail.isEmpty())
         text += QLatin1Char(' ') + d->detail;

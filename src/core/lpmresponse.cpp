@@ -1,11 +1,14 @@
 #include <lpm/lpmresponse.h>
 
+#include <QtCore/qiodevice.h>
+
 class LpmResponseData : public QSharedData
 {
 public:
     QUuid id;
     qint64 createdAt = 0;
     QVariant data;
+    QSharedPointer<QIODevice> stream;
 };
 
 /*!
@@ -22,12 +25,14 @@ public:
 
 LpmResponse::LpmResponse() : d(new LpmResponseData) { }
 
-LpmResponse::LpmResponse(const QUuid &id, qint64 createdAt, const QVariant &data)
+LpmResponse::LpmResponse(const QUuid &id, qint64 createdAt, const QVariant &data,
+                         const QSharedPointer<QIODevice> &stream)
     : d(new LpmResponseData)
 {
     d->id = id;
     d->createdAt = createdAt;
     d->data = data;
+    d->stream = stream;
 }
 
 LpmResponse::LpmResponse(const LpmResponse &other) = default;
@@ -52,10 +57,10 @@ qint64 LpmResponse::createdAt() const
 
 bool LpmResponse::hasStream() const
 {
-    return false; // streams back from workers are not carried yet
+    return !d->stream.isNull();
 }
 
 QIODevice *LpmResponse::stream() const
 {
-    return nullptr;
+    return d->stream.data();
 }

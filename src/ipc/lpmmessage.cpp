@@ -28,19 +28,22 @@ int fieldCount(MessageType type)
     case MessageType::HardKill:
         return 0;
     case MessageType::Cancel:
+    case MessageType::SocketClosed:
         return 1;
     case MessageType::Hello:
-    case MessageType::Response:
     case MessageType::EventReply:
     case MessageType::Broadcast:
         return 2;
-    case MessageType::Request:
+    case MessageType::Response:
     case MessageType::ResponseError:
     case MessageType::Health:
     case MessageType::EventReject:
+    case MessageType::StreamEnd:
         return 3;
     case MessageType::Event:
         return 4;
+    case MessageType::Request:
+        return 5;
     }
     return -1;
 }
@@ -61,18 +64,25 @@ bool encodeFields(QByteArray &fields, const Message &m)
     case MessageType::HardKill:
         return false;
     case MessageType::Cancel:
+    case MessageType::SocketClosed:
         writeId(w, m.id);
         return false;
     case MessageType::Request:
         writeId(w, m.id);
         w.append(m.createdAt);
+        w.append(quint64(m.attachment));
+        w.append(m.prelude);
         return true;
     case MessageType::Response:
+        writeId(w, m.id);
+        w.append(quint64(m.attachment));
+        return true;
     case MessageType::EventReply:
         writeId(w, m.id);
         return true;
     case MessageType::ResponseError:
     case MessageType::EventReject:
+    case MessageType::StreamEnd:
         writeId(w, m.id);
         w.append(qint64(m.errorCode));
         w.append(m.errorDetail);
@@ -126,6 +136,25 @@ bool readText(QCborStreamReader &r, QString *out)
     return true;
 }
 
+bool readBytes(QCborStreamReader &r, QByteArray *out)
+{
+    QVariant v;
+    QString ignored;
+    if (!r.isByteArray() || !LpmPayloadCodec::read(r, &v, &ignored))
+        return false;
+    *out = v.toByteArray();
+    return true;
+}
+
+bool readAttachment(QCborStreamReader &r, Attachment *out)
+{
+    qint64 value = 0;
+    if (!readInt(r, &value) || value < 0 || value > qint64(Attachment::Stream))
+        return false;
+    *out = Attachment(value);
+    return true;
+}
+
 bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
 {
     switch (m->type) {
@@ -142,11 +171,14 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
     case MessageType::HardKill:
         return true;
     case MessageType::Cancel:
+    case MessageType::SocketClosed:
         return readId(r, &m->id);
     case MessageType::Request:
-        return readId(r, &m->id) && readInt(r, &m->createdAt)
-                && LpmPayloadCodec::read(r, &m->payload, error);
+        return readId(r, &m->id) && readInt(r, &m->createdAt) && readAttachment(r, &m->attachment)
+                && readBytes(r, &m->prelude) && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::Response:
+        return readId(r, &m->id) && readAttachment(r, &m->attachment)
+                && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::EventReply:
         return readId(r, &m->id) && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::Event:
@@ -155,7 +187,8 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
     case MessageType::Broadcast:
         return readText(r, &m->name) && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::ResponseError:
-    case MessageType::EventReject: {
+    case MessageType::EventReject:
+    case MessageType::StreamEnd: {
         qint64 code = 0;
         if (!readId(r, &m->id) || !readInt(r, &code) || !readText(r, &m->errorDetail))
             return false;
@@ -248,6 +281,8 @@ QString typeName(MessageType type)
     case MessageType::EventReply: return QStringLiteral("event-reply");
     case MessageType::EventReject: return QStringLiteral("event-reject");
     case MessageType::Broadcast: return QStringLiteral("broadcast");
+    case MessageType::StreamEnd: return QStringLiteral("stream-end");
+    case MessageType::SocketClosed: return QStringLiteral("socket-closed");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

@@ -30,8 +30,8 @@ enum class MessageType : quint8 {
     Hello = 1,         // both ways, first: version, pid
     Ready = 2,         // worker: takes requests
     Busy = 3,          // worker: takes no new request until Ready
-    Request = 4,       // supervisor: id, createdAt, payload
-    Response = 5,      // worker: id, payload
+    Request = 4,       // supervisor: id, createdAt, attachment, prelude, payload
+    Response = 5,      // worker: id, attachment, payload
     ResponseError = 6, // worker: id, LpmError code, detail (its answer could not be encoded)
     Health = 7,        // worker: rss, heapTotal, heapUsed
     SoftKill = 8,      // supervisor: finish what you hold, then exit
@@ -41,9 +41,18 @@ enum class MessageType : quint8 {
     EventReply = 12,   // supervisor: id, payload (LpmEvent::respond)
     EventReject = 13,  // supervisor: id, LpmError code, detail (no answer will come)
     Broadcast = 14,    // supervisor: name, payload
+    StreamEnd = 15,    // both: id, 0 or an error code, detail (how a stream's source ended)
+    SocketClosed = 16, // worker: id (a handed-over connection is closed)
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::Broadcast;
+constexpr MessageType LastMessageType = MessageType::SocketClosed;
+
+// What comes with a request or response on the descriptor channel, under its id.
+enum class Attachment : quint8 {
+    None = 0,
+    Socket = 1, // a connection; prelude holds bytes already read from it
+    Stream = 2, // one end of a stream's socketpair
+};
 
 struct Message
 {
@@ -62,7 +71,11 @@ struct Message
     // is and payload is ignored. Lets callers encode (and validate) early.
     QByteArray encodedPayload;
 
-    // ResponseError, EventReject
+    // Request, Response
+    Attachment attachment = Attachment::None;
+    QByteArray prelude; // Request with a Socket
+
+    // ResponseError, EventReject, StreamEnd (0: ended cleanly)
     int errorCode = 0;
     QString errorDetail;
 

@@ -8,9 +8,12 @@
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qfuture.h>
+#include <QtCore/qiodevice.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qpromise.h>
 #include <QtCore/quuid.h>
 
+class LpmStreamPump;
 class LpmWorkerHandle;
 
 // One accepted request, from enqueue() until its future ends. Every future ends
@@ -25,21 +28,17 @@ public:
     {
         promise.start();
     }
-    ~LpmPendingRequest()
-    {
-        if (!finished)
-            reject(LpmError(LpmError::Code::ShuttingDown));
-    }
+    ~LpmPendingRequest();
     Q_DISABLE_COPY_MOVE(LpmPendingRequest)
 
     QFuture<LpmResponse> future() { return promise.future(); }
 
-    void resolve(const QVariant &data)
+    void resolve(const QVariant &data, const QSharedPointer<QIODevice> &stream = {})
     {
         if (finished)
             return;
         finished = true;
-        promise.addResult(LpmResponse(id, createdAt, data));
+        promise.addResult(LpmResponse(id, createdAt, data, stream));
         promise.finish();
     }
     void reject(const LpmError &error)
@@ -59,6 +58,18 @@ public:
     LpmWorkerHandle *worker = nullptr; // holding it now, or nullptr
     bool queued = false;               // waiting in the queue
     bool finished = false;
+
+    // A connection to hand over: our duplicate of its descriptor until it is sent, and
+    // the bytes already read from it.
+    int socketFd = -1;
+    bool hasSocket = false;
+    QByteArray prelude;
+    // A stream to send: its source, where it started (to replay it on a retry), and the
+    // pump copying it to the worker holding the request.
+    QPointer<QIODevice> source;
+    bool hasStream = false;
+    qint64 sourceStart = 0;
+    QPointer<LpmStreamPump> pump;
 
 private:
     QPromise<LpmResponse> promise;

@@ -34,11 +34,12 @@ public:
     int size() const { return int(m_requests.size()); }
     int queuedCount() const { return m_queuedCount; }
 
-private:
     struct UuidHash
     {
         size_t operator()(const QUuid &id) const noexcept { return qHash(id); }
     };
+
+private:
     std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, UuidHash> m_requests;
     std::deque<QUuid> m_queue;
     int m_queuedCount = 0;

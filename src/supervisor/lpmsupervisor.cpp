@@ -10,6 +10,7 @@
 #include "lpmworkerhandle_p.h"
 
 #include <QtCore/qthread.h>
+#include <QtNetwork/qabstractsocket.h>
 #include <QtNetwork/qtcpserver.h>
 
 #include <cerrno>
@@ -26,7 +27,7 @@ namespace {
 // How long a hard-killed worker may take to exit before it gets SIGKILL.
 constexpr int HardKillGraceMs = 1000;
 constexpr int HealthSampleMs = 500;
-// Room for a request frame's own fields around the payload.
+// Room for a broadcast frame's own fields around the payload.
 constexpr qsizetype RequestOverhead = 64;
 } // namespace
 
@@ -164,38 +165,78 @@ QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload,
                                             const LpmRequestOptions &options)
 {
     Q_D(LpmSupervisor);
-    auto request = std::make_unique<LpmPendingRequest>(
-            LpmUuid::createV4(), LpmClock::nowNs(),
-            options.timeout.value_or(d->config.request.timeout),
-            options.retries.value_or(d->config.request.retries));
+    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
     QFuture<LpmResponse> future = request->future();
+    if (request->finished)
+        return future; // refused: the payload cannot cross processes
+    d->acceptFromAnyThread(std::move(request));
+    return future;
+}
 
-    QString error;
-    if (!LpmPayloadCodec::encode(payload, &request->encodedPayload, &error)) {
-        qCWarning(lcLpmSupervisor).noquote()
-                << "refusing a payload that cannot cross processes: it holds" << error;
-        request->reject(LpmError(LpmError::Code::NotSerializable,
-                                 QStringLiteral("It holds %1.").arg(error)));
+/*!
+    Queues \a payload with \a stream, whose bytes the chosen worker reads from
+    LpmRequest::stream() as they come. The supervisor copies the stream with a
+    megabyte or so in flight, whatever its size. A stream that is not open for reading
+    or lives in another thread rejects at once with LpmError::Code::InvalidStream.
+*/
+QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QIODevice *stream,
+                                            const LpmRequestOptions &options)
+{
+    Q_D(LpmSupervisor);
+    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
+    QFuture<LpmResponse> future = request->future();
+    if (request->finished)
+        return future; // refused: the payload cannot cross processes
+    QString problem;
+    if (!stream)
+        problem = QStringLiteral("No stream was given.");
+    else if (!stream->isOpen() || !stream->isReadable())
+        problem = QStringLiteral("The stream is not open for reading.");
+    else if (stream->thread() != thread() || QThread::currentThread() != thread())
+        problem = QStringLiteral("The stream and the call must be in the supervisor's thread.");
+    if (!problem.isEmpty()) {
+        qCWarning(lcLpmSupervisor).noquote() << "refusing a stream:" << problem;
+        request->reject(LpmError(LpmError::Code::InvalidStream, problem));
         return future;
     }
-    if (request->encodedPayload.size() > MaxFrameSize - RequestOverhead) {
-        const QString detail = QStringLiteral("%1 bytes encoded, at most %2.")
-                                       .arg(request->encodedPayload.size())
-                                       .arg(MaxFrameSize - RequestOverhead);
-        qCWarning(lcLpmSupervisor).noquote() << "refusing an oversized payload:" << detail;
-        request->reject(LpmError(LpmError::Code::PayloadTooLarge, detail));
+    request->hasStream = true;
+    request->source = stream;
+    request->sourceStart = stream->isSequential() ? 0 : stream->pos();
+    d->acceptFromAnyThread(std::move(request));
+    return future;
+}
+
+/*!
+    Queues \a payload with the connection \a socket, handed to the worker holding the
+    fewest connections (then the lowest RSS). The bytes the socket had already read
+    travel along and come first from LpmRequest::socket(). A socket that is not
+    connected rejects at once with LpmError::Code::InvalidStream.
+*/
+QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QAbstractSocket *socket,
+                                            const LpmRequestOptions &options)
+{
+    Q_D(LpmSupervisor);
+    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
+    QFuture<LpmResponse> future = request->future();
+    if (request->finished)
+        return future; // refused: the payload cannot cross processes
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState || socket->socketDescriptor() < 0) {
+        const QString problem = QStringLiteral("The socket is not connected.");
+        qCWarning(lcLpmSupervisor).noquote() << "refusing a socket:" << problem;
+        request->reject(LpmError(LpmError::Code::InvalidStream, problem));
         return future;
     }
-
-    if (QThread::currentThread() == thread()) {
-        d->accept(std::move(request));
-    } else {
-        // If the supervisor is gone before this runs, the functor is destroyed unrun
-        // and the request rejects with ShuttingDown as it is freed.
-        auto carried = std::make_shared<std::unique_ptr<LpmPendingRequest>>(std::move(request));
-        QMetaObject::invokeMethod(this, [d, carried] { d->accept(std::move(*carried)); },
-                                  Qt::QueuedConnection);
+    // Our own duplicate goes to the worker; closing the socket's descriptor here then
+    // releases our copy without shutting the connection down.
+    request->socketFd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
+    if (request->socketFd < 0) {
+        request->reject(LpmError(LpmError::Code::InvalidStream, QString::fromLocal8Bit(std::strerror(errno))));
+        return future;
     }
+    request->hasSocket = true;
+    request->prelude = socket->readAll();
+    socket->abort();
+    d->acceptFromAnyThread(std::move(request));
     return future;
 }
 

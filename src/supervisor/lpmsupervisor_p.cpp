@@ -4,6 +4,11 @@
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
 #include "lpmworkerhandle_p.h"
+#include "lpmclock_p.h"
+#include "lpmfdchannel_p.h"
+#include "lpmstream_p.h"
+#include "lpmstreampump_p.h"
+#include "lpmuuid_p.h"
 #include "lpmpayloadcodec_p.h"
 
 #include "lpmevent_p.h"
@@ -13,7 +18,11 @@
 #include <QtCore/qpointer.h>
 #include <QtCore/qthread.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 
@@ -25,6 +34,8 @@ using namespace LpmIpc;
 namespace {
 // How long a stopping worker may take to exit after its channel closes.
 constexpr int StopGraceMs = 3000;
+// Room for a request frame's own fields around the payload.
+constexpr qsizetype RequestOverhead = 64;
 
 const LpmWorkerLoad &loadOf(const LpmWorkerHandle *worker)
 {
@@ -42,6 +53,51 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
 }
 
 // --- requests -------------------------------------------------------------------
+
+std::unique_ptr<LpmPendingRequest> LpmSupervisorPrivate::makeRequest(const QVariant &payload,
+                                                                     const LpmRequestOptions &options)
+{
+    auto request = std::make_unique<LpmPendingRequest>(
+            LpmUuid::createV4(), LpmClock::nowNs(), options.timeout.value_or(config.request.timeout),
+            options.retries.value_or(config.request.retries));
+    // Encoded at once, in the caller's thread: a payload that cannot cross processes
+    // fails here, and the supervisor's thread does less.
+    QString error;
+    if (!LpmPayloadCodec::encode(payload, &request->encodedPayload, &error)) {
+        qCWarning(lcLpmSupervisor).noquote()
+                << "refusing a payload that cannot cross processes: it holds" << error;
+        request->reject(LpmError(LpmError::Code::NotSerializable, QStringLiteral("It holds %1.").arg(error)));
+    } else if (request->encodedPayload.size() > MaxFrameSize - RequestOverhead) {
+        const QString detail = QStringLiteral("%1 bytes encoded, at most %2.")
+                                       .arg(request->encodedPayload.size())
+                                       .arg(MaxFrameSize - RequestOverhead);
+        qCWarning(lcLpmSupervisor).noquote() << "refusing an oversized payload:" << detail;
+        request->reject(LpmError(LpmError::Code::PayloadTooLarge, detail));
+    }
+    return request;
+}
+
+void LpmSupervisorPrivate::acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request)
+{
+    Q_Q(LpmSupervisor);
+    if (QThread::currentThread() == q->thread()) {
+        accept(std::move(request));
+        return;
+    }
+    // If the supervisor is gone before this runs, the functor is destroyed unrun and the
+    // request rejects with ShuttingDown as it is freed.
+    auto carried = std::make_shared<std::unique_ptr<LpmPendingRequest>>(std::move(request));
+    QMetaObject::invokeMethod(q, [this, carried] { accept(std::move(*carried)); },
+                              Qt::QueuedConnection);
+}
+
+LpmWorkerHandle *LpmSupervisorPrivate::pickFor(const LpmPendingRequest *request) const
+{
+    const auto target = request->hasSocket
+            ? LpmDispatcher::pickForSocket(workers.begin(), workers.end(), loadOf)
+            : LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
+    return target == workers.end() ? nullptr : *target;
+}
 
 void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
 {
@@ -61,8 +117,8 @@ void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
     }
     // FIFO: a request may go straight to a worker only when nothing waits before it.
     if (requests.queuedCount() == 0) {
-        const auto target = LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
-        if (target != workers.end() && sendTo(*target, raw))
+        LpmWorkerHandle *target = pickFor(raw);
+        if (target && sendTo(target, raw))
             return;
     }
     requests.enqueueBack(raw);
@@ -71,11 +127,11 @@ void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
 void LpmSupervisorPrivate::dispatchQueued()
 {
     while (LpmPendingRequest *request = requests.frontQueued()) {
-        const auto target = LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
-        if (target == workers.end())
+        LpmWorkerHandle *target = pickFor(request);
+        if (!target)
             return;
         requests.popQueued();
-        if (!sendTo(*target, request)) {
+        if (!sendTo(target, request)) {
             requests.enqueueFront(request);
             return;
         }
@@ -90,11 +146,45 @@ bool LpmSupervisorPrivate::sendTo(LpmWorkerHandle *worker, LpmPendingRequest *re
     message.id = request->id;
     message.createdAt = request->createdAt;
     message.encodedPayload = request->encodedPayload;
+    if (request->hasSocket) {
+        message.attachment = Attachment::Socket;
+        message.prelude = request->prelude;
+    } else if (request->hasStream) {
+        message.attachment = Attachment::Stream;
+    }
     if (!worker->sendRequest(message))
         return false;
     request->worker = worker;
+    if (request->hasSocket) {
+        worker->sendDescriptor(LpmFdChannel::Kind::Socket, request->id, std::exchange(request->socketFd, -1));
+        worker->holdSocket(request->id);
+    } else if (request->hasStream) {
+        startStream(worker, request);
+    }
     qCDebug(lcLpmDispatch) << "request" << request->id << "-> worker" << worker->pid();
     return true;
+}
+
+void LpmSupervisorPrivate::startStream(LpmWorkerHandle *worker, LpmPendingRequest *request)
+{
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+        qCWarning(lcLpmSupervisor) << "cannot create a stream:" << std::strerror(errno);
+        worker->sendStreamEnd(request->id, false, QStringLiteral("The supervisor could not create it."));
+        return;
+    }
+    worker->sendDescriptor(LpmFdChannel::Kind::StreamIn, request->id, ends[1]);
+    // The pump belongs to the worker's handle: it ends with the worker at the latest.
+    auto *pump = new LpmStreamPump(request->source, ends[0], worker);
+    const QPointer<LpmWorkerHandle> handle(worker);
+    const QUuid id = request->id;
+    QObject::connect(pump, &LpmStreamPump::finished, pump, [handle, id, pump](bool ok, const QString &error) {
+        if (handle)
+            handle->sendStreamEnd(id, ok, error);
+        pump->deleteLater();
+    });
+    request->pump = pump;
+    pump->start();
 }
 
 void LpmSupervisorPrivate::onTimeout(const QUuid &id)
@@ -102,6 +192,8 @@ void LpmSupervisorPrivate::onTimeout(const QUuid &id)
     std::unique_ptr<LpmPendingRequest> expired = requests.take(id);
     if (!expired)
         return;
+    if (expired->pump)
+        expired->pump->abort(); // the worker is told to give up; so is its stream
     if (expired->worker)
         expired->worker->cancel(id); // its late answer will be dropped
     qCDebug(lcLpmSupervisor) << "request" << id << "timed out after" << expired->timeoutMs << "ms";
@@ -133,7 +225,13 @@ void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &mess
     worker->release(message.id);
     worker->noteAnswered();
 
-    if (message.type == MessageType::Response) {
+    if (message.type == MessageType::Response && message.attachment == Attachment::Stream) {
+        const int fd = worker->takeStreamBack(message.id);
+        if (fd >= 0)
+            resolveWithStream(worker, std::move(request), message.payload, fd);
+        else // its descriptor is on its way
+            awaitingStreams[message.id] = { std::move(request), message.payload, worker };
+    } else if (message.type == MessageType::Response) {
         ++handledCount;
         request->resolve(message.payload);
     } else {
@@ -196,6 +294,27 @@ void LpmSupervisorPrivate::onEvent(LpmWorkerHandle *worker, const Message &messa
     Q_EMIT q->eventReceived(message.name, event);
 }
 
+void LpmSupervisorPrivate::resolveWithStream(LpmWorkerHandle *worker,
+                                             std::unique_ptr<LpmPendingRequest> request,
+                                             const QVariant &payload, int fd)
+{
+    // Shared by every copy of the response; deleted in its thread after the last one.
+    const QSharedPointer<QIODevice> stream(LpmStreamPrivate::create(fd, nullptr), &QObject::deleteLater);
+    worker->addStreamBack(request->id, static_cast<LpmStream *>(stream.data()));
+    ++handledCount;
+    request->resolve(payload, stream);
+}
+
+void LpmSupervisorPrivate::onStreamBackArrived(LpmWorkerHandle *worker, const QUuid &id)
+{
+    const auto it = awaitingStreams.find(id);
+    if (it == awaitingStreams.end() || it->second.worker != worker)
+        return; // its answer has not come yet: onAnswer() takes the descriptor then
+    AwaitingStream awaiting = std::move(it->second);
+    awaitingStreams.erase(it);
+    resolveWithStream(worker, std::move(awaiting.request), awaiting.payload, worker->takeStreamBack(id));
+}
+
 void LpmSupervisorPrivate::requeueOrReject(LpmWorkerHandle *worker)
 {
     // Back to the front of the queue, oldest first, while retries remain.
@@ -208,18 +327,38 @@ void LpmSupervisorPrivate::requeueOrReject(LpmWorkerHandle *worker)
               [](const LpmPendingRequest *a, const LpmPendingRequest *b) {
                   return a->createdAt > b->createdAt;
               });
+    const QString death = QStringLiteral("Worker %1: %2.").arg(worker->pid()).arg(worker->exitDescription());
     for (LpmPendingRequest *orphan : orphans) {
         orphan->worker = nullptr;
-        if (orphan->retriesLeft != 0) {
+        if (orphan->pump)
+            orphan->pump->abort();
+        QString noRetry;
+        if (orphan->retriesLeft == 0)
+            noRetry = QStringLiteral("No retries were left.");
+        else if (orphan->hasSocket)
+            noRetry = QStringLiteral("Its connection died with the worker.");
+        else if (orphan->hasStream && (!orphan->source || orphan->source->isSequential()
+                                       || !orphan->source->seek(orphan->sourceStart)))
+            noRetry = QStringLiteral("Its stream cannot be replayed.");
+        if (noRetry.isEmpty()) {
             if (orphan->retriesLeft > 0)
                 --orphan->retriesLeft;
             qCDebug(lcLpmSupervisor) << "retrying request" << orphan->id;
             requests.enqueueFront(orphan);
             continue;
         }
-        requests.take(orphan->id)->reject(LpmError(
-                LpmError::Code::WorkerCrashed,
-                QStringLiteral("Worker %1: %2.").arg(worker->pid()).arg(worker->exitDescription())));
+        requests.take(orphan->id)->reject(LpmError(LpmError::Code::WorkerCrashed,
+                                                   death + QLatin1Char(' ') + noRetry));
+    }
+    // Answers that were waiting for their stream will not get it.
+    for (auto it = awaitingStreams.begin(); it != awaitingStreams.end();) {
+        if (it->second.worker != worker) {
+            ++it;
+            continue;
+        }
+        it->second.request->reject(LpmError(LpmError::Code::WorkerCrashed,
+                                            death + QStringLiteral(" Its stream never came.")));
+        it = awaitingStreams.erase(it);
     }
 }
 
@@ -236,8 +375,13 @@ void LpmSupervisorPrivate::rejectAll(const LpmError &error)
         for (const QUuid &id : held)
             worker->abandon(id);
     }
-    for (const auto &request : requests.takeAll())
+    for (const auto &request : requests.takeAll()) {
+        if (request->pump)
+            request->pump->abort();
         request->reject(error);
+    }
+    for (auto &awaiting : std::exchange(awaitingStreams, {}))
+        awaiting.second.request->reject(error);
 }
 
 std::optional<LpmError> LpmSupervisorPrivate::unservableReason() const
@@ -275,6 +419,9 @@ void LpmSupervisorPrivate::spawnWorker()
                      [this, worker](const Message &message) { onAnswer(worker, message); });
     QObject::connect(worker, &LpmWorkerHandle::eventReceived, q,
                      [this, worker](const Message &message) { onEvent(worker, message); });
+    QObject::connect(worker, &LpmWorkerHandle::streamBackArrived, q,
+                     [this, worker](const QUuid &id) { onStreamBackArrived(worker, id); });
+    QObject::connect(worker, &LpmWorkerHandle::socketReleased, q, [this] { dispatchQueued(); });
     QObject::connect(worker, &LpmWorkerHandle::failedToStart, q, [this](const QString &reason) {
         const LpmError failure(LpmError::Code::WorkerFailedToStart,
                                QStringLiteral("%1: %2").arg(config.worker.program, reason));

@@ -13,6 +13,7 @@
 #include <QtCore/qtimer.h>
 
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <vector>
 
@@ -25,8 +26,18 @@ class LpmSupervisorPrivate
 public:
     LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisorConfig &config);
 
-    // Requests: accepted in the supervisor's thread, then sent or queued.
+    // Requests: made in the caller's thread, accepted in the supervisor's, then sent or
+    // queued.
+    std::unique_ptr<LpmPendingRequest> makeRequest(const QVariant &payload,
+                                                   const LpmRequestOptions &options);
+    void acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request);
     void accept(std::unique_ptr<LpmPendingRequest> request);
+    // The worker the dispatch policy picks for request, or nullptr.
+    LpmWorkerHandle *pickFor(const LpmPendingRequest *request) const;
+    void startStream(LpmWorkerHandle *worker, LpmPendingRequest *request);
+    void resolveWithStream(LpmWorkerHandle *worker, std::unique_ptr<LpmPendingRequest> request,
+                           const QVariant &payload, int fd);
+    void onStreamBackArrived(LpmWorkerHandle *worker, const QUuid &id);
     void dispatchQueued();
     bool sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request);
     void onTimeout(const QUuid &id);
@@ -83,6 +94,14 @@ public:
         int fd;
     };
     std::vector<SharedServer> sharedServers;
+    // Answers that came with a stream whose descriptor has not yet.
+    struct AwaitingStream
+    {
+        std::unique_ptr<LpmPendingRequest> request;
+        QVariant payload;
+        LpmWorkerHandle *worker;
+    };
+    std::unordered_map<QUuid, AwaitingStream, LpmRequestTable::UuidHash> awaitingStreams;
     int restartCount = 0;
     qint64 handledCount = 0;
 };

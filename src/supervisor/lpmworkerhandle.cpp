@@ -7,6 +7,8 @@
 
 #include <QtCore/qtimer.h>
 
+#include <lpm/lpmerror.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -70,12 +72,17 @@ bool LpmWorkerHandle::start(const QString &program, const QStringList &arguments
     }
     m_channel = new LpmChannel(channels.control, this);
     m_descriptors = new LpmFdChannel(channels.descriptors, this);
-    connect(m_descriptors, &LpmFdChannel::received, this, [this](const LpmFdChannel::Message &, int fd) {
-        // Workers send nothing here yet: refuse whatever comes.
-        if (fd >= 0)
-            ::close(fd);
-        qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent an unexpected descriptor";
-    });
+    connect(m_descriptors, &LpmFdChannel::received, this,
+            [this](const LpmFdChannel::Message &message, int fd) {
+                if (message.kind != LpmFdChannel::Kind::StreamBack || fd < 0) {
+                    if (fd >= 0)
+                        ::close(fd);
+                    qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent an unexpected descriptor";
+                    return;
+                }
+                m_attachments.holdDescriptor(message.id, fd);
+                Q_EMIT streamBackArrived(message.id);
+            });
     connect(m_channel, &LpmChannel::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_channel, &LpmChannel::disconnected, this, &LpmWorkerHandle::onChannelLost);
     connect(m_channel, &LpmChannel::protocolError, this, [this](const QString &reason) {
@@ -246,6 +253,35 @@ void LpmWorkerHandle::sendServer(const QByteArray &body, int fd)
     m_descriptors->send(message, fd);
 }
 
+void LpmWorkerHandle::sendDescriptor(LpmFdChannel::Kind kind, const QUuid &id, int fd)
+{
+    if (!m_descriptors) {
+        ::close(fd);
+        return;
+    }
+    LpmFdChannel::Message message;
+    message.kind = kind;
+    message.id = id;
+    m_descriptors->send(message, fd);
+}
+
+void LpmWorkerHandle::sendStreamEnd(const QUuid &id, bool ok, const QString &error)
+{
+    Message message;
+    message.type = MessageType::StreamEnd;
+    message.id = id;
+    message.errorCode = ok ? 0 : int(LpmError::Code::StreamFailed);
+    message.errorDetail = error;
+    if (m_channel)
+        m_channel->send(message);
+}
+
+void LpmWorkerHandle::holdSocket(const QUuid &id)
+{
+    m_sockets.insert(id);
+    m_load.sockets = int(m_sockets.size());
+}
+
 void LpmWorkerHandle::sendControl(MessageType type)
 {
     if (!m_channel)
@@ -335,6 +371,15 @@ void LpmWorkerHandle::onMessage(const Message &message)
     case MessageType::Event:
         Q_EMIT eventReceived(message);
         return;
+    case MessageType::StreamEnd:
+        m_attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
+        return;
+    case MessageType::SocketClosed:
+        if (m_sockets.remove(message.id)) {
+            m_load.sockets = int(m_sockets.size());
+            Q_EMIT socketReleased();
+        }
+        return;
     case MessageType::Hello:
     case MessageType::Request:
     case MessageType::SoftKill:
@@ -404,6 +449,10 @@ void LpmWorkerHandle::finish()
 {
     if (m_state == State::Exited)
         return;
+    m_attachments.failStreams(QStringLiteral("The worker exited before the stream ended: %1.")
+                                      .arg(exitDescription()));
+    m_sockets.clear();
+    m_load.sockets = 0;
     closeChannel();
     setState(State::Exited);
     Q_EMIT exited();

@@ -3,7 +3,9 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmattachmenttable_p.h"
 #include "lpmdispatcher_p.h"
+#include "lpmfdchannel_p.h"
 #include "lpmmessage_p.h"
 
 #include <lpm/lpmworkerhealth.h>
@@ -15,7 +17,7 @@
 #include <QtCore/quuid.h>
 
 class LpmChannel;
-class LpmFdChannel;
+class LpmStream;
 
 // The supervisor's view of one worker process: the process, its channel, its state,
 // its load and health, and the ids of the requests it holds.
@@ -60,6 +62,15 @@ public:
     // Sends a listening socket (fd, which passes to this handle) with its event name and
     // payload, encoded together as body.
     void sendServer(const QByteArray &body, int fd);
+    // Sends the descriptor that belongs to request id (fd passes to this handle).
+    void sendDescriptor(LpmFdChannel::Kind kind, const QUuid &id, int fd);
+    void sendStreamEnd(const QUuid &id, bool ok, const QString &error);
+    // A connection handed to this worker, held until the worker reports it closed.
+    void holdSocket(const QUuid &id);
+    // The descriptor of the stream answering request id, once it has come (else -1).
+    int takeStreamBack(const QUuid &id) { return m_attachments.takeDescriptor(id); }
+    // A stream answering request id, now read by the supervisor's side.
+    void addStreamBack(const QUuid &id, LpmStream *stream) { m_attachments.addStream(id, stream); }
 
     State state() const { return m_state; }
     qint64 pid() const { return m_health.pid; }
@@ -98,6 +109,10 @@ Q_SIGNALS:
     void statusChanged();
     void answerReceived(const LpmIpc::Message &message);
     void eventReceived(const LpmIpc::Message &message);
+    // The descriptor of the stream answering request id has come (takeStreamBack()).
+    void streamBackArrived(const QUuid &id);
+    // A handed-over connection closed: the worker may take another.
+    void socketReleased();
     // The program could not be run at all; exited() follows.
     void failedToStart(const QString &reason);
     // The worker broke the protocol and is being killed; exited() follows.
@@ -124,6 +139,8 @@ private:
     LpmWorkerHealth m_health;
     QSet<QUuid> m_inFlight;
     QSet<QUuid> m_abandoned;
+    QSet<QUuid> m_sockets;
+    LpmAttachmentTable m_attachments; // streams answering requests
     int m_statmFd = -1;
     int m_exitCode = 0;
     QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;

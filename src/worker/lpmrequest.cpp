@@ -3,6 +3,8 @@
 #include "lpmlogging_p.h"
 #include "lpmworker_p.h"
 
+#include <QtCore/qiodevice.h>
+
 /*!
     \class LpmRequest
     \inmodule Lpm
@@ -55,7 +57,32 @@ bool LpmRequest::isCanceled() const
     return d_func()->canceled;
 }
 
+bool LpmRequest::hasStream() const
+{
+    return d_func()->stream != nullptr;
+}
+
+QIODevice *LpmRequest::stream() const
+{
+    return d_func()->stream;
+}
+
+bool LpmRequest::hasSocket() const
+{
+    return d_func()->hadSocket;
+}
+
+QTcpSocket *LpmRequest::socket() const
+{
+    return d_func()->socket;
+}
+
 bool LpmRequest::respond(const QVariant &answer)
+{
+    return respond(answer, nullptr);
+}
+
+bool LpmRequest::respond(const QVariant &answer, QIODevice *device)
 {
     Q_D(LpmRequest);
     if (d->canceled) {
@@ -68,7 +95,7 @@ bool LpmRequest::respond(const QVariant &answer)
         return false;
     }
     d->answered = true;
-    const bool sent = d->worker ? d->worker->sendAnswer(this, answer) : false;
+    const bool sent = d->worker ? d->worker->sendAnswer(this, answer, device) : false;
     Q_EMIT answered();
     deleteLater();
     return sent;

@@ -5,6 +5,9 @@
 
 #include <lpm/lpmrequest.h>
 
+#include <QtCore/qpointer.h>
+#include <QtNetwork/qtcpsocket.h>
+
 class LpmWorkerPrivate;
 
 class LpmRequestPrivate
@@ -16,4 +19,7 @@ public:
     QVariant data;
     bool answered = false;
     bool canceled = false;
+    QIODevice *stream = nullptr;
+    QPointer<QTcpSocket> socket;
+    bool hadSocket = false;
 };

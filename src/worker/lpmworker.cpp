@@ -7,6 +7,8 @@
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
 #include "lpmrequest_p.h"
+#include "lpmstream_p.h"
+#include "lpmstreampump_p.h"
 #include "lpmuuid_p.h"
 
 #include <lpm/lpmerror.h>
@@ -17,10 +19,13 @@
 #include <QtNetwork/qtcpserver.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +97,7 @@ void LpmWorkerPrivate::openChannel()
     QObject::connect(channel, &LpmChannel::disconnected, q, [this] {
         qCDebug(lcLpmWorker) << "the supervisor closed the channel - exiting";
         rejectPendingEvents();
+        attachments.failStreams(QStringLiteral("The supervisor went away."));
         QCoreApplication::exit(0);
     });
     const int descriptorChannel = inheritedSocket(DescriptorChannelFdVariable);
@@ -99,7 +105,7 @@ void LpmWorkerPrivate::openChannel()
         descriptors = new LpmFdChannel(descriptorChannel, q);
         QObject::connect(descriptors, &LpmFdChannel::received, q,
                          [this](const LpmFdChannel::Message &message, int fd) {
-                             onDescriptor(message.body, int(message.kind), fd);
+                             onDescriptor(message.id, message.body, int(message.kind), fd);
                          });
     }
     healthTimer.setInterval(HealthReportMs);
@@ -129,21 +135,79 @@ void LpmWorkerPrivate::onMessage(const Message &message)
     case MessageType::Broadcast:
         Q_EMIT q->eventReceived(message.name, message.payload);
         return;
+    case MessageType::StreamEnd:
+        attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
+        return;
     default:
         qCWarning(lcLpmWorker) << "ignoring a" << typeName(message.type)
                                << "message, which only a worker sends";
         return;
     }
-    if (ongoing.contains(message.id)) {
+    if (ongoing.contains(message.id) || awaitingDescriptor.contains(message.id)) {
         qCWarning(lcLpmWorker) << "ignoring a second request with id" << message.id;
         return;
     }
+    if (message.attachment == Attachment::None) {
+        deliverRequest(message, -1);
+        return;
+    }
+    const int fd = attachments.takeDescriptor(message.id);
+    if (fd < 0)
+        awaitingDescriptor.insert(message.id, message); // it is on its way
+    else
+        deliverRequest(message, fd);
+}
+
+void LpmWorkerPrivate::deliverRequest(const Message &message, int fd)
+{
+    Q_Q(LpmWorker);
     auto *request = new LpmRequest(this, message.id, message.createdAt, message.payload, q);
+    if (message.attachment == Attachment::Socket) {
+        attachSocket(request, message.prelude, fd);
+    } else if (message.attachment == Attachment::Stream) {
+        LpmStream *stream = LpmStreamPrivate::create(fd, request);
+        request->d_func()->stream = stream;
+        attachments.addStream(message.id, stream);
+    }
     ongoing.insert(message.id, request);
     Q_EMIT q->request(request);
 }
 
-bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer)
+void LpmWorkerPrivate::attachSocket(LpmRequest *request, const QByteArray &prelude, int fd)
+{
+    Q_Q(LpmWorker);
+    auto *socket = new QTcpSocket(q);
+    const QUuid id = request->id();
+    auto reportClosed = [this, id, reported = std::make_shared<bool>(false)] {
+        if (*reported || !channel)
+            return;
+        *reported = true;
+        Message closed;
+        closed.type = MessageType::SocketClosed;
+        closed.id = id;
+        channel->send(closed);
+    };
+    QObject::connect(socket, &QObject::destroyed, q, reportClosed);
+    QObject::connect(socket, &QAbstractSocket::disconnected, q, [socket, reportClosed] {
+        reportClosed();
+        socket->deleteLater();
+    });
+    if (!socket->setSocketDescriptor(fd)) {
+        qCWarning(lcLpmWorker) << "cannot adopt a handed-over connection:" << socket->errorString();
+        ::close(fd);
+        delete socket;
+        return;
+    }
+    // Bytes the supervisor had already read come first, as if never taken out.
+    for (qsizetype i = prelude.size() - 1; i >= 0; --i)
+        socket->ungetChar(prelude.at(i));
+    if (!prelude.isEmpty())
+        QMetaObject::invokeMethod(socket, [socket] { Q_EMIT socket->readyRead(); }, Qt::QueuedConnection);
+    request->d_func()->socket = socket;
+    request->d_func()->hadSocket = true;
+}
+
+bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer, QIODevice *device)
 {
     ongoing.remove(request->id());
     if (exitWhenIdle && ongoing.isEmpty()) // after this answer has been written
@@ -155,8 +219,15 @@ bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer)
     response.id = request->id();
     QString error;
     LpmError::Code failure = LpmError::Code::NotSerializable;
+    if (device && (!device->isOpen() || !device->isReadable() || device->thread() != q_ptr->thread())) {
+        qCWarning(lcLpmWorker) << "cannot answer with a stream that is not open for reading in"
+                                  " the worker's thread - answering without it";
+        device = nullptr;
+    }
     if (LpmPayloadCodec::encode(answer, &response.encodedPayload, &error)) {
         if (response.encodedPayload.size() <= MaxFrameSize - AnswerOverhead) {
+            if (device)
+                startStreamBack(request, device, &response);
             channel->send(response);
             scheduleHealthReport();
             return true;
@@ -202,7 +273,66 @@ void LpmWorkerPrivate::sendHealth()
     channel->send(health);
 }
 
-void LpmWorkerPrivate::onDescriptor(const QByteArray &body, int kind, int fd)
+void LpmWorkerPrivate::startStreamBack(LpmRequest *request, QIODevice *device, Message *response)
+{
+    Q_Q(LpmWorker);
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+        qCWarning(lcLpmWorker) << "cannot create a stream back:" << std::strerror(errno);
+        return;
+    }
+    const QUuid id = request->id();
+    LpmFdChannel::Message handOver;
+    handOver.kind = LpmFdChannel::Kind::StreamBack;
+    handOver.id = id;
+    descriptors->send(handOver, ends[1]);
+    response->attachment = Attachment::Stream;
+
+    auto *pump = new LpmStreamPump(device, ends[0], q);
+    if (!device->parent() || device->parent() == request)
+        device->setParent(pump); // ours until the stream is sent
+    ++outgoingStreams;
+    QObject::connect(pump, &LpmStreamPump::finished, q, [this, id, pump](bool ok, const QString &error) {
+        Message end;
+        end.type = MessageType::StreamEnd;
+        end.id = id;
+        end.errorCode = ok ? 0 : int(LpmError::Code::StreamFailed);
+        end.errorDetail = error;
+        if (channel)
+            channel->send(end);
+        pump->deleteLater();
+        --outgoingStreams;
+        exitIfIdle();
+    });
+    pump->start();
+}
+
+void LpmWorkerPrivate::onDescriptor(const QUuid &id, const QByteArray &body, int kind, int fd)
+{
+    if (kind == int(LpmFdChannel::Kind::Server)) {
+        adoptServer(body, fd);
+        return;
+    }
+    const bool expected = kind == int(LpmFdChannel::Kind::Socket)
+            || kind == int(LpmFdChannel::Kind::StreamIn);
+    if (!expected || fd < 0 || unwantedDescriptors.remove(id)) {
+        if (!expected)
+            qCWarning(lcLpmWorker) << "ignoring an unexpected message on the descriptor channel";
+        if (fd >= 0)
+            ::close(fd);
+        return;
+    }
+    const auto waiting = awaitingDescriptor.find(id);
+    if (waiting == awaitingDescriptor.end()) {
+        attachments.holdDescriptor(id, fd); // the request is on its way
+        return;
+    }
+    const Message message = waiting.value();
+    awaitingDescriptor.erase(waiting);
+    deliverRequest(message, fd);
+}
+
+void LpmWorkerPrivate::adoptServer(const QByteArray &body, int fd)
 {
     Q_Q(LpmWorker);
     QVariant decoded;
@@ -210,7 +340,7 @@ void LpmWorkerPrivate::onDescriptor(const QByteArray &body, int kind, int fd)
     const QVariantList fields = LpmPayloadCodec::decode(body, &decoded, &error)
             ? decoded.toList()
             : QVariantList();
-    if (kind != int(LpmFdChannel::Kind::Server) || fields.size() != 2 || fd < 0) {
+    if (fields.size() != 2 || fd < 0) {
         qCWarning(lcLpmWorker) << "ignoring an unexpected message on the descriptor channel";
         if (fd >= 0)
             ::close(fd);
@@ -277,6 +407,12 @@ void LpmWorkerPrivate::rejectPendingEvents()
 
 void LpmWorkerPrivate::onCancel(const QUuid &id)
 {
+    if (awaitingDescriptor.remove(id)) {
+        // Never delivered; its descriptor may still come and must then be closed.
+        if (attachments.takeDescriptor(id) < 0)
+            unwantedDescriptors.insert(id);
+        return;
+    }
     LpmRequest *request = ongoing.take(id);
     if (!request)
         return; // answered meanwhile: the supervisor drops that answer
@@ -310,7 +446,7 @@ void LpmWorkerPrivate::proceedWithSoftKill()
 
 void LpmWorkerPrivate::exitIfIdle()
 {
-    if (exitWhenIdle && ongoing.isEmpty())
+    if (exitWhenIdle && ongoing.isEmpty() && awaitingDescriptor.isEmpty() && outgoingStreams == 0)
         exitProcess();
 }
 

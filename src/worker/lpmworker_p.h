@@ -3,11 +3,15 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmattachmenttable_p.h"
 #include "lpmhealthprobe_p.h"
+#include "lpmmessage_p.h"
 
 #include <lpm/lpmworker.h>
 
 #include <QtCore/qhash.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qset.h>
 #include <QtCore/qpromise.h>
 #include <QtCore/qtimer.h>
 #include <QtCore/quuid.h>
@@ -17,7 +21,6 @@
 
 class LpmChannel;
 class LpmFdChannel;
-namespace LpmIpc { struct Message; }
 
 class LpmWorkerPrivate
 {
@@ -32,13 +35,18 @@ public:
 
     void openChannel();
     void onMessage(const LpmIpc::Message &message);
-    void onDescriptor(const QByteArray &body, int kind, int fd);
+    void onDescriptor(const QUuid &id, const QByteArray &body, int kind, int fd);
+    void adoptServer(const QByteArray &body, int fd);
+    // A request (with its descriptor, if it has an attachment) goes to the handler.
+    void deliverRequest(const LpmIpc::Message &message, int fd);
+    void attachSocket(LpmRequest *request, const QByteArray &prelude, int fd);
+    void startStreamBack(LpmRequest *request, QIODevice *device, LpmIpc::Message *response);
     void sendEventNow(const QUuid &id, const QString &name, const QByteArray &encodedPayload,
                       qint64 createdAt);
     void settleEvent(const LpmIpc::Message &message);
     void rejectPendingEvents();
     // Sends the answer for request (or why it could not be encoded) and forgets it.
-    bool sendAnswer(LpmRequest *request, const QVariant &answer);
+    bool sendAnswer(LpmRequest *request, const QVariant &answer, QIODevice *device);
     void scheduleHealthReport();
     void sendHealth();
 
@@ -51,7 +59,7 @@ public:
     void exitProcess();
 
     LpmWorker *q_ptr;
-    LpmChannel *channel = nullptr;
+    QPointer<LpmChannel> channel; // null once gone, even while the worker is destroyed
     LpmFdChannel *descriptors = nullptr;
     struct UuidHash
     {
@@ -61,6 +69,12 @@ public:
     std::unordered_map<QUuid, std::unique_ptr<QPromise<QVariant>>, UuidHash> pendingEvents;
     bool ready = false;
     QHash<QUuid, LpmRequest *> ongoing;
+    // Requests whose descriptor has not come yet, and ids whose descriptor is unwanted
+    // (canceled while waiting for it).
+    QHash<QUuid, LpmIpc::Message> awaitingDescriptor;
+    QSet<QUuid> unwantedDescriptors;
+    LpmAttachmentTable attachments;
+    int outgoingStreams = 0; // streams still being sent back: soft kill waits for them
     LpmHealthProbe probe;
     QTimer healthTimer;
     bool healthReportPending = false;

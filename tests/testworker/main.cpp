@@ -13,11 +13,15 @@
 //   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count),
 //   event {name, payload} (answers with the supervisor's reply or the error code),
 //   event-to-file {name, file} (answers at once; writes the event's error code to
-//   file when it fails).
+//   file when it fails), hash-stream (SHA-256 of the request's stream, or its
+//   error), stall-stream (never reads its stream), stream-back {bytes} (answers with
+//   a stream of the test pattern), echo-socket (echoes the handed-over connection).
 
 #include <lpm/lpm.h>
 
+#include <QtCore/qbuffer.h>
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qcryptographichash.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qpoint.h>
@@ -39,6 +43,43 @@ int g_channelFd = -1;                    // for ops that break the protocol on p
 int g_canceled = 0;                      // requests the supervisor gave up on
 bool g_crashOnFirstRequest = false;
 
+QVariantMap withPid(QVariantMap answer)
+{
+    answer.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
+    return answer;
+}
+
+// The bytes of the test pattern: byte i is (i * 7 + i / 4096) mod 256.
+QByteArray pattern(qint64 offset, qint64 size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qint64 i = 0; i < size; ++i)
+        bytes[i] = char(((offset + i) * 7 + (offset + i) / 4096) & 0xff);
+    return bytes;
+}
+
+void hashStream(LpmRequest *req)
+{
+    auto *stream = qobject_cast<LpmStream *>(req->stream());
+    auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
+    auto bytes = std::make_shared<qint64>(0);
+    auto drain = [stream, hash, bytes] {
+        const QByteArray chunk = stream->readAll();
+        hash->addData(chunk);
+        *bytes += chunk.size();
+    };
+    QObject::connect(stream, &QIODevice::readyRead, req, drain);
+    QObject::connect(stream, &LpmStream::finished, req, [req, drain, hash, bytes] {
+        drain();
+        req->respond(withPid({ { QStringLiteral("sha256"), hash->result().toHex() },
+                               { QStringLiteral("bytes"), *bytes } }));
+    });
+    QObject::connect(stream, &LpmStream::errorOccurred, req, [req, bytes](const QString &error) {
+        req->respond(withPid({ { QStringLiteral("error"), error }, { QStringLiteral("bytes"), *bytes } }));
+    });
+    drain();
+}
+
 QString errorName(const LpmError &e)
 {
     return QString::fromLatin1(QMetaEnum::fromType<LpmError::Code>().valueToKey(int(e.code())));
@@ -57,11 +98,6 @@ void serve(QTcpServer *server)
     });
 }
 
-QVariantMap withPid(QVariantMap answer)
-{
-    answer.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
-    return answer;
-}
 
 void handle(LpmRequest *req)
 {
@@ -69,6 +105,25 @@ void handle(LpmRequest *req)
     const QString op = data.value(QStringLiteral("op")).toString();
     if (g_crashOnFirstRequest)
         std::abort();
+    if (op == QLatin1String("hash-stream")) {
+        hashStream(req);
+        return;
+    }
+    if (op == QLatin1String("stall-stream"))
+        return; // holds the request and never reads
+    if (op == QLatin1String("stream-back")) {
+        auto *buffer = new QBuffer;
+        buffer->setData(pattern(0, data.value(QStringLiteral("bytes")).toLongLong()));
+        buffer->open(QIODevice::ReadOnly);
+        req->respond(withPid({ { QStringLiteral("bytes"), buffer->size() } }), buffer);
+        return;
+    }
+    if (op == QLatin1String("echo-socket")) {
+        QTcpSocket *socket = req->socket();
+        QObject::connect(socket, &QIODevice::readyRead, socket, [socket] { socket->write(socket->readAll()); });
+        req->respond(withPid({ { QStringLiteral("socket"), socket->state() == QAbstractSocket::ConnectedState } }));
+        return;
+    }
     if (op == QLatin1String("sleep")) {
         QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), req, [req] {
             req->respond(withPid({ { QStringLiteral("slept"), true } }));
@@ -131,8 +186,8 @@ void handle(LpmRequest *req)
         (void)!::write(g_channelFd, bad, sizeof(bad) - 1);
     } else if (op == QLatin1String("unknown-id")) {
         // Answer a request that was never sent: a protocol error.
-        const char frame[] = "\x14\x00\x00\x00\x05\x82\x50"
-                             "0123456789abcdef\xf6";
+        const char frame[] = "\x15\x00\x00\x00\x05\x83\x50"
+                             "0123456789abcdef\x00\xf6";
         (void)!::write(g_channelFd, frame, sizeof(frame) - 1);
     } else {
         req->respond(withPid({ { QStringLiteral("echo"), req->data() } }));
