@@ -3,7 +3,12 @@
 set -euo pipefail
 
 # Debian packages the build needs. Later features add theirs here.
-REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools"
+# The qml6-module-* runtime modules do not pull each other in: each is listed.
+REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
+    qt6-declarative-dev qt6-declarative-dev-tools
+    qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
+    qml6-module-qtquick-window qml6-module-qttest
+    qt6-charts-dev qt6-tools-dev qt6-l10n-tools"
 
 # Relative paths below are the repository's, wherever the script is called from.
 cd "$(dirname "${BASH_SOURCE[0]}")"
