@@ -22,7 +22,9 @@ Usage: ./run.sh COMMAND [ARGS...]
 Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
 (default: build) and then:
 
-  demo   runs the hello-supervisor example, passing ARGS on
+  demo   runs the lpm-monitor GUI, passing ARGS on (see ./run.sh demo --help;
+         without a display: --offscreen --screenshot FILE --seconds N)
+  hello  runs the hello-supervisor example, passing ARGS on
   test   runs the test suite with ctest, passing ARGS on (e.g. -R tst_codec)
   bench  runs lpm-bench, passing ARGS on
   help   shows this text
@@ -68,6 +70,12 @@ fi
 
 case "$command" in
     demo)
+        ensure_packages
+        build LPM_BUILD_DEMO
+        # The monitor itself explains how to run without a display.
+        exec "$BUILD_DIR/demo-gui/lpm-monitor" "$@"
+        ;;
+    hello)
         ensure_packages
         build LPM_BUILD_EXAMPLES
         exec "$BUILD_DIR/examples/hello-supervisor/hello-supervisor" "$@"
