@@ -3,7 +3,12 @@
 set -euo pipefail
 
 # Debian packages the build needs. Later features add theirs here.
-REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools"
+# The qml6-module-* runtime modules do not pull each other in: each is listed.
+REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
+    qt6-declarative-dev qt6-declarative-dev-tools
+    qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
+    qml6-module-qtquick-window qml6-module-qttest
+    qt6-charts-dev qt6-tools-dev qt6-l10n-tools"
 
 # Relative paths below are the repository's, wherever the script is called from.
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -17,7 +22,9 @@ Usage: ./run.sh COMMAND [ARGS...]
 Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
 (default: build) and then:
 
-  demo   runs the hello-supervisor example, passing ARGS on
+  demo   runs the lpm-monitor GUI, passing ARGS on (see ./run.sh demo --help;
+         without a display: --offscreen --screenshot FILE --seconds N)
+  hello  runs the hello-supervisor example, passing ARGS on
   test   runs the test suite with ctest, passing ARGS on (e.g. -R tst_codec)
   bench  runs lpm-bench, passing ARGS on
   help   shows this text
@@ -63,6 +70,12 @@ fi
 
 case "$command" in
     demo)
+        ensure_packages
+        build LPM_BUILD_DEMO
+        # The monitor itself explains how to run without a display.
+        exec "$BUILD_DIR/demo-gui/lpm-monitor" "$@"
+        ;;
+    hello)
         ensure_packages
         build LPM_BUILD_EXAMPLES
         exec "$BUILD_DIR/examples/hello-supervisor/hello-supervisor" "$@"

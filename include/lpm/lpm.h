@@ -12,4 +12,5 @@
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworker.h>
 #include <lpm/lpmworkerhealth.h>
+#include <lpm/lpmworkermodel.h>
 #include <lpm/lpmworkerstatus.h>

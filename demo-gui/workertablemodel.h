@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QtCore/qabstractitemmodel.h>
+#include <QtCore/qpointer.h>
+
+class LpmWorkerModel;
+
+// LpmWorkerModel's roles laid out as table columns, with translated headers and
+// states, memory in MiB, and the raw values under SortRole so a
+// QSortFilterProxyModel sorts numbers as numbers.
+class WorkerTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Pid, State, InFlight, Handled, Sockets, Rss, HeapUsed, HeapTotal, Restarts, ColumnCount };
+    static constexpr int SortRole = Qt::UserRole;
+
+    explicit WorkerTableModel(LpmWorkerModel *workers, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QPointer<LpmWorkerModel> m_workers;
+};

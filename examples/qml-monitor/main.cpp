@@ -1,0 +1,24 @@
+// A small QML application using the Lpm module: a pool of hashing workers, a list of
+// them with memory bars and a button that sends work.
+#include <QtCore/qcoreapplication.h>
+#include <QtGui/qguiapplication.h>
+#include <QtQml/qqmlapplicationengine.h>
+#include <QtQml/qqmlcontext.h>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(LpmPlugin)
+
+int main(int argc, char **argv)
+{
+    QGuiApplication app(argc, argv);
+    QQmlApplicationEngine engine;
+    // The modules' files live under this prefix; Qt 6.4 does not look there itself.
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine.rootContext()->setContextProperty(
+            QStringLiteral("workerProgram"),
+            QCoreApplication::applicationDirPath() + QStringLiteral("/qml-monitor-worker"));
+    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/LpmQmlMonitor/Main.qml")));
+    return app.exec();
+}

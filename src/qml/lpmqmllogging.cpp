@@ -1,0 +1,3 @@
+#include "lpmqmllogging_p.h"
+
+Q_LOGGING_CATEGORY(lcLpmQml, "lpm.qml", QtWarningMsg)

@@ -1,0 +1,112 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include <lpm/lpmsupervisor.h>
+#include <lpm/lpmsupervisorconfig.h>
+#include <lpm/lpmworkermodel.h>
+
+#include <QtCore/qobject.h>
+#include <QtCore/qstringlist.h>
+#include <QtQml/qjsvalue.h>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+
+// The QML face of LpmSupervisor. LpmSupervisor takes its configuration in its
+// constructor while QML sets properties one by one after construction, so this
+// object owns one and builds it on start() (again after a stop, when the
+// configuration changed meanwhile).
+class LpmQmlSupervisor : public QObject
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(Supervisor)
+    Q_PROPERTY(QString program READ program WRITE setProgram NOTIFY programChanged)
+    Q_PROPERTY(QStringList arguments READ arguments WRITE setArguments NOTIFY argumentsChanged)
+    Q_PROPERTY(int count READ count WRITE setCount NOTIFY countChanged)
+    Q_PROPERTY(int restarts READ restarts WRITE setRestarts NOTIFY restartsChanged)
+    Q_PROPERTY(int maxRestartsInInterval READ maxRestartsInInterval WRITE setMaxRestartsInInterval
+                       NOTIFY maxRestartsInIntervalChanged)
+    Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
+    Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
+    Q_PROPERTY(bool online READ isOnline NOTIFY onlineChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(int queueLength READ queueLength NOTIFY queueLengthChanged)
+    Q_PROPERTY(LpmWorkerModel *workers READ workers CONSTANT)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+public:
+    // LpmSupervisor::State, value for value.
+    enum class State {
+        Stopped,  // no worker runs
+        Starting, // workers are starting
+        Online,   // every worker is ready
+        Draining, // softKill(): finishing accepted work
+        Stopping, // hardKill(): waiting for the workers to exit
+    };
+    Q_ENUM(State)
+
+    explicit LpmQmlSupervisor(QObject *parent = nullptr);
+    ~LpmQmlSupervisor() override;
+
+    QString program() const { return m_config.worker.program; }
+    void setProgram(const QString &program);
+    QStringList arguments() const { return m_config.worker.arguments; }
+    void setArguments(const QStringList &arguments);
+    int count() const { return m_config.worker.count; }
+    void setCount(int count);
+    int restarts() const { return m_config.worker.restarts; }
+    void setRestarts(int restarts);
+    int maxRestartsInInterval() const { return m_config.worker.maxRestartsInInterval; }
+    void setMaxRestartsInInterval(int seconds);
+    int timeout() const { return m_config.request.timeout; }
+    void setTimeout(int ms);
+    int retries() const { return m_config.request.retries; }
+    void setRetries(int retries);
+
+    bool isOnline() const;
+    State state() const;
+    int queueLength() const;
+    LpmWorkerModel *workers() const { return m_workers; }
+    QString errorString() const { return m_errorString; }
+
+    Q_INVOKABLE void start();
+    // Sends payload to a worker; callback(answer, error) runs once with either the
+    // answer and null, or undefined and an error object {code, message}.
+    Q_INVOKABLE void enqueue(const QJSValue &payload, const QJSValue &callback = QJSValue());
+    Q_INVOKABLE void softKill();
+    Q_INVOKABLE void hardKill();
+    Q_INVOKABLE void resize(int count);
+
+Q_SIGNALS:
+    void programChanged();
+    void argumentsChanged();
+    void countChanged();
+    void restartsChanged();
+    void maxRestartsInIntervalChanged();
+    void timeoutChanged();
+    void retriesChanged();
+    void onlineChanged();
+    void stateChanged();
+    void queueLengthChanged();
+    void errorOccurred(const QString &message);
+    void online();
+    void childSpawned(qint64 pid);
+    void workerExited(qint64 pid, int exitCode, bool crashed);
+    void restartLimitReached();
+
+private:
+    LpmSupervisor *ensureSupervisor();
+    void configChanged();
+    void updateState();
+    void updateQueueLength();
+    void callBack(QJSValue callback, const QJSValue &answer, const QJSValue &error);
+
+    LpmSupervisorConfig m_config;
+    bool m_configChanged = false; // since m_supervisor was built
+    std::unique_ptr<LpmSupervisor> m_supervisor;
+    LpmWorkerModel *m_workers;
+    State m_state = State::Stopped;
+    int m_queueLength = 0;
+    QString m_errorString;
+};
