@@ -71,8 +71,9 @@ MonitorWindow::MonitorWindow(const MonitorSettings &settings, QWidget *parent)
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(WorkerTableModel::Pid, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Every column in view at once: they share the width rather than scroll.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setMinimumSectionSize(40);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
 
     m_log->setObjectName(QStringLiteral("eventLog"));
@@ -90,8 +91,9 @@ MonitorWindow::MonitorWindow(const MonitorSettings &settings, QWidget *parent)
     auto *bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(tableBox);
     bottom->addWidget(logBox);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
+    // The table has nine columns; the log reads fine narrower.
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 1);
 
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(charts);
