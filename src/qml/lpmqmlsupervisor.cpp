@@ -1,5 +1,6 @@
 #include "lpmqmlsupervisor_p.h"
 
+#include "lpmqmlevent_p.h"
 #include "lpmqmllogging_p.h"
 
 #include <lpm/lpmerror.h>
@@ -164,6 +165,15 @@ void LpmQmlSupervisor::start()
 }
 
 /*!
+    \qmlmethod bool Supervisor::broadcast(string name, var payload)
+    Sends the event \a name with \a payload to every live worker.
+*/
+bool LpmQmlSupervisor::broadcast(const QString &name, const QJSValue &payload)
+{
+    return ensureSupervisor()->broadcast(name, payload.toVariant());
+}
+
+/*!
     \qmlmethod void Supervisor::enqueue(var payload, function callback)
     Sends \a payload (a JavaScript value made of objects, arrays, strings, numbers
     and booleans) to a worker. \a callback, if given, is called once as
@@ -246,6 +256,12 @@ LpmSupervisor *LpmQmlSupervisor::ensureSupervisor()
     connect(supervisor, &LpmSupervisor::healthUpdated, this, &LpmQmlSupervisor::updateQueueLength);
     connect(supervisor, &LpmSupervisor::online, this, &LpmQmlSupervisor::online);
     connect(supervisor, &LpmSupervisor::childSpawned, this, &LpmQmlSupervisor::childSpawned);
+    connect(supervisor, &LpmSupervisor::eventReceived, this,
+            [this](const QString &name, const LpmEvent &event) {
+                auto *wrapped = new LpmQmlEvent(event);
+                QJSEngine::setObjectOwnership(wrapped, QJSEngine::JavaScriptOwnership);
+                Q_EMIT eventReceived(name, wrapped);
+            });
     connect(supervisor, &LpmSupervisor::restartLimitReached, this,
             &LpmQmlSupervisor::restartLimitReached);
     connect(supervisor, &LpmSupervisor::workerExited, this,

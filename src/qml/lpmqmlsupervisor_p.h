@@ -18,6 +18,8 @@
 // constructor while QML sets properties one by one after construction, so this
 // object owns one and builds it on start() (again after a stop, when the
 // configuration changed meanwhile).
+class LpmQmlEvent;
+
 class LpmQmlSupervisor : public QObject
 {
     Q_OBJECT
@@ -74,6 +76,9 @@ public:
     // Sends payload to a worker; callback(answer, error) runs once with either the
     // answer and null, or undefined and an error object {code, message}.
     Q_INVOKABLE void enqueue(const QJSValue &payload, const QJSValue &callback = QJSValue());
+    // Sends an event to every live worker; false (with a warning) if the payload
+    // cannot cross processes.
+    Q_INVOKABLE bool broadcast(const QString &name, const QJSValue &payload = QJSValue());
     Q_INVOKABLE void softKill();
     Q_INVOKABLE void hardKill();
     Q_INVOKABLE void resize(int count);
@@ -94,6 +99,8 @@ Q_SIGNALS:
     void childSpawned(qint64 pid);
     void workerExited(qint64 pid, int exitCode, bool crashed);
     void restartLimitReached();
+    // A worker sent a custom event; event is an Event owned by JavaScript.
+    void eventReceived(const QString &name, LpmQmlEvent *event);
 
 private:
     LpmSupervisor *ensureSupervisor();

@@ -17,6 +17,19 @@ TestCase {
     SignalSpy { id: onlineSpy; target: pool; signalName: "online" }
     SignalSpy { id: spawnSpy; target: pool; signalName: "childSpawned" }
 
+    // Answers every "double" event from JavaScript; remembers what it saw.
+    property var seenEvents: []
+    Connections {
+        target: pool
+        function onEventReceived(name, event) {
+            testCase.seenEvents.push({ "name": name, "pid": event.pid, "data": event.data })
+            if (name === "double")
+                event.respond(event.data * 2)
+            else if (name === "broadcast-seen")
+                event.respond()
+        }
+    }
+
     readonly property int longWait: 60000
 
     function spawnedPids() {
@@ -106,6 +119,28 @@ TestCase {
         compare(result.answer, undefined)
         compare(result.error.code, "NotSerializable")
         verify(result.error.message.length > 0)
+    }
+
+    function test_4b_eventAnsweredFromJavaScript() {
+        var result = enqueueAndWait({ "op": "event", "name": "double", "payload": 21 })
+        compare(result.error, null)
+        compare(result.answer.reply, 42)
+        var seen = testCase.seenEvents.filter(function (e) { return e.name === "double" })
+        compare(seen.length, 1)
+        compare(seen[0].pid, result.answer.pid)
+        compare(seen[0].data, 21)
+    }
+
+    function test_4c_broadcastReachesEveryWorker() {
+        verify(pool.broadcast("config", { "threads": 4 }))
+        tryVerify(function () {
+            var pids = {}
+            testCase.seenEvents.forEach(function (e) {
+                if (e.name === "broadcast-seen" && e.data.name === "config" && e.data.payload.threads === 4)
+                    pids[e.pid] = true
+            })
+            return Object.keys(pids).length === 2
+        }, longWait)
     }
 
     function test_5_softKillEmptiesModel() {
