@@ -208,6 +208,16 @@ bool isKnownType(quint8 type)
 
 } // namespace
 
+Message streamEndMessage(const QUuid &id, bool ok, int failureCode, const QString &error)
+{
+    Message message;
+    message.type = MessageType::StreamEnd;
+    message.id = id;
+    message.errorCode = ok ? 0 : failureCode;
+    message.errorDetail = error;
+    return message;
+}
+
 bool appendFrame(QByteArray &out, const Message &message, QString *error)
 {
     const int count = fieldCount(message.type);

@@ -85,6 +85,10 @@ struct Message
     qint64 heapUsed = 0;
 };
 
+// How a stream's source ended: errorCode 0 when cleanly, else StreamFailed (whose
+// value the caller passes, as this layer knows nothing of LpmError).
+Message streamEndMessage(const QUuid &id, bool ok, int failureCode, const QString &error);
+
 // Appends one whole frame for message to out. Fails (out unchanged) when the
 // payload is not serializable or the frame would exceed MaxFrameSize.
 bool appendFrame(QByteArray &out, const Message &message, QString *error);

@@ -242,13 +242,9 @@ QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QAbstractSo
 
 QList<LpmWorkerHealth> LpmSupervisor::health() const
 {
-    Q_D(const LpmSupervisor);
     QList<LpmWorkerHealth> result;
-    result.reserve(qsizetype(d->workers.size()));
-    for (const LpmWorkerHandle *worker : d->workers) {
-        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
-            result.append(worker->health());
-    }
+    for (const LpmWorkerHandle *worker : d_func()->liveWorkers())
+        result.append(worker->health());
     return result;
 }
 
@@ -309,13 +305,9 @@ bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload, QTcp
 
 QList<LpmWorkerStatus> LpmSupervisor::workers() const
 {
-    Q_D(const LpmSupervisor);
     QList<LpmWorkerStatus> result;
-    result.reserve(qsizetype(d->workers.size()));
-    for (const LpmWorkerHandle *worker : d->workers) {
-        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
-            result.append(worker->status());
-    }
+    for (const LpmWorkerHandle *worker : d_func()->liveWorkers())
+        result.append(worker->status());
     return result;
 }
 

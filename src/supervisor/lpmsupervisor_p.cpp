@@ -456,6 +456,17 @@ int LpmSupervisorPrivate::activeWorkerCount() const
                              [](const LpmWorkerHandle *w) { return !w->isStopping(); }));
 }
 
+std::vector<const LpmWorkerHandle *> LpmSupervisorPrivate::liveWorkers() const
+{
+    std::vector<const LpmWorkerHandle *> live;
+    live.reserve(workers.size());
+    for (const LpmWorkerHandle *worker : workers) {
+        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
+            live.push_back(worker);
+    }
+    return live;
+}
+
 void LpmSupervisorPrivate::checkOnline()
 {
     Q_Q(LpmSupervisor);

@@ -57,6 +57,8 @@ public:
     void onWorkerExited(LpmWorkerHandle *worker);
     void replaceWorkersIfAllowed();
     int activeWorkerCount() const; // live workers not asked to stop
+    // Workers whose process runs (started, not yet exited), in spawn order.
+    std::vector<const LpmWorkerHandle *> liveWorkers() const;
     void checkOnline();
     void retireIdleWorkersWhenDrained();
     void finishStopIfDone();

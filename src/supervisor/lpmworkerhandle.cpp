@@ -267,13 +267,8 @@ void LpmWorkerHandle::sendDescriptor(LpmFdChannel::Kind kind, const QUuid &id, i
 
 void LpmWorkerHandle::sendStreamEnd(const QUuid &id, bool ok, const QString &error)
 {
-    Message message;
-    message.type = MessageType::StreamEnd;
-    message.id = id;
-    message.errorCode = ok ? 0 : int(LpmError::Code::StreamFailed);
-    message.errorDetail = error;
     if (m_channel)
-        m_channel->send(message);
+        m_channel->send(streamEndMessage(id, ok, int(LpmError::Code::StreamFailed), error));
 }
 
 void LpmWorkerHandle::holdSocket(const QUuid &id)

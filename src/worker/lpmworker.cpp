@@ -293,13 +293,8 @@ void LpmWorkerPrivate::startStreamBack(LpmRequest *request, QIODevice *device, M
         device->setParent(pump); // ours until the stream is sent
     ++outgoingStreams;
     QObject::connect(pump, &LpmStreamPump::finished, q, [this, id, pump](bool ok, const QString &error) {
-        Message end;
-        end.type = MessageType::StreamEnd;
-        end.id = id;
-        end.errorCode = ok ? 0 : int(LpmError::Code::StreamFailed);
-        end.errorDetail = error;
         if (channel)
-            channel->send(end);
+            channel->send(streamEndMessage(id, ok, int(LpmError::Code::StreamFailed), error));
         pump->deleteLater();
         --outgoingStreams;
         exitIfIdle();
