@@ -387,7 +387,7 @@ void tst_Codec::undecodableBodyRejected_data()
     QTest::newRow("response: invalid CBOR") << int(MessageType::Response) << (response + QByteArray("\xff", 1));
     QTest::newRow("response: map with int key") << int(MessageType::Response) << (response + QByteArray("\xa1\x01\x02", 3));
     QTest::newRow("response: unknown tag") << int(MessageType::Response) << (response + QByteArray("\xd8\x99\x01", 3));
-    QTest::newRow("response: truncated string") << int(MessageType::Response) << (response + QByteArray("\x65ab", 3));
+    QTest::newRow("response: truncated string") << int(MessageType::Response) << (response + QByteArray("\x65" "ab", 3));
     QTest::newRow("response: invalid UTF-8") << int(MessageType::Response) << (response + QByteArray("\x62\xc3\x28", 3));
     QTest::newRow("response: array announcing 2^32 items") << int(MessageType::Response) << (response + QByteArray("\x9a\xff\xff\xff\xff", 5));
     QTest::newRow("health: strings") << int(MessageType::Health) << QByteArray("\x83\x61x\x61y\x61z", 7);
