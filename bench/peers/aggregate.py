@@ -119,6 +119,12 @@ def main():
               "request by queue length\n\n| metric | value |\n|---|---:|")
         for key in w6:
             print(f"| {key} | {statistics.median(lpm[key]):.3g} |")
+    # The raw values behind every median, for whoever doubts one.
+    print("\n<details><summary>raw values</summary>\n")
+    for peer in ["lpm"] + [p for p, _ in PEERS]:
+        for key, values in sorted(series.get(peer, {}).items()):
+            print(f"- {peer} {key}: " + " ".join(f"{v:.4g}" for v in values))
+    print("\n</details>")
     extra = [k for k in ("W5_peak_supervisor_mib", "W5_peak_worker_mib") if k in lpm]
     for key in extra:
         print(f"\n{key}: {statistics.median(lpm[key]):.3g} MiB", end="")
