@@ -26,7 +26,9 @@ Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
          without a display: --offscreen --screenshot FILE --seconds N)
   hello  runs the hello-supervisor example, passing ARGS on
   test   runs the test suite with ctest, passing ARGS on (e.g. -R tst_codec)
-  bench  runs lpm-bench, passing ARGS on
+  bench  runs lpm-bench, passing ARGS on; with --peers first, runs
+         bench/peers/run-all.sh instead (LPM against the original npm
+         package, Python's pools and Node's IPC, in one table)
   help   shows this text
 EOF
 }
@@ -90,6 +92,10 @@ case "$command" in
             --timeout 600 "$@"
         ;;
     bench)
+        if [[ "${1:-}" == "--peers" ]]; then
+            # It installs and builds what it needs itself, into its own build directory.
+            exec bench/peers/run-all.sh
+        fi
         ensure_packages
         build LPM_BUILD_BENCH
         exec "$BUILD_DIR/bench/lpm-bench" "$@"

@@ -3,13 +3,21 @@
 //
 //   W1  sequential echo round trips, one in flight (p50, p99 in µs; req/s)
 //   W2  pipelined echo requests, all enqueued at once (req/s)
-//   W3  start() to online() (ms)
+//   W3  start() to online() for 2 and 8 workers (ms)
+//   W4  idle worker memory, RSS and PSS (MiB), a moment after online()
 //   W5  a stream through a worker that reads and discards it (MiB/s), with the peak
 //       RSS of both processes
+//   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow
+//   W7  connections handed over to workers per second
 //
-// Payload {Hello: "World"}; the worker answers with it.
+// Payload {Hello: "World"}; the worker answers with it. --json prints the raw values
+// for scripts (bench/peers/run-all.sh builds its comparison table from them).
 
+#include "benchcommon.h"
 #include "benchstats.h"
+#include "dispatchcost.h"
+#include "procmemory.h"
+#include "sockethandoff.h"
 #include "socketpairfloor.h"
 
 #include <lpm/lpm.h>
@@ -17,19 +25,26 @@
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qelapsedtimer.h>
-#include <QtCore/qfile.h>
-#include <QtCore/qeventloop.h>
-#include <QtCore/qtimer.h>
+#include <QtCore/qjsonarray.h>
+#include <QtCore/qjsondocument.h>
+#include <QtCore/qjsonobject.h>
+#include <QtCore/qmap.h>
+#include <QtCore/qset.h>
 
 #include <cstdio>
 #include <cstring>
 #include <functional>
+
+using BenchCommon::spinUntil;
 
 namespace {
 
 // The size of one LPM request frame for the payload above, so the floor moves as
 // many bytes per message.
 constexpr int FloorMessageSize = 48;
+// How long a fresh pool idles before its memory is read: lazy initialisation is done
+// by then, and every peer gets the same pause.
+constexpr int IdleSettleMs = 200;
 
 // A sequential source of zeros that costs nothing to produce.
 class ZeroDevice : public QIODevice
@@ -55,43 +70,45 @@ private:
     qint64 m_left;
 };
 
-// Peak resident set size (VmHWM) of a process, in MiB.
-double peakRssMiB(qint64 pid)
+struct Options
 {
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return 0;
-}
-
-struct RunResult
-{
-    double streamMiBPerSecond = 0;
-    double supervisorPeakMiB = 0;
-    double workerPeakMiB = 0;
-    double startMs = 0;
-    QList<double> latenciesUs;
-    double sequentialPerSecond = 0;
-    double pipelinedPerSecond = 0;
+    int workers = 2;
+    int sequential = 10000;
+    int pipelined = 100000;
+    qint64 streamBytes = 256 << 20;
+    int handoffs = 5000;
+    int queueMax = 1000000;
+    int runs = 3;
+    QSet<QString> only; // workloads to run ("W1".."W7"); empty: all
+    bool wants(const char *w) const { return only.isEmpty() || only.contains(QLatin1String(w)); }
 };
 
-const QVariantMap Payload{ { QStringLiteral("Hello"), QStringLiteral("World") } };
+// Raw values per metric, one per run.
+using Series = QMap<QString, QList<double>>;
 
-// Runs the event loop until done() is true or timeoutMs passes.
-bool spinUntil(const std::function<bool()> &done, int timeoutMs = 300000)
+const QString WorkerProgram = QStringLiteral(LPM_BENCH_WORKER);
+
+// Starts a pool and returns the ms from start() to online(); exits if it never comes.
+double startPool(LpmSupervisor &supervisor)
 {
+    bool online = false;
+    QObject::connect(&supervisor, &LpmSupervisor::online, [&online] { online = true; });
     QElapsedTimer timer;
     timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    supervisor.start();
+    if (!spinUntil([&] { return online; }, 60000)) {
+        std::fprintf(stderr, "lpm-bench: the workers did not come online\n");
+        std::exit(1);
     }
-    return true;
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+LpmSupervisorConfig configFor(int workers)
+{
+    LpmSupervisorConfig config;
+    config.worker.program = WorkerProgram;
+    config.worker.count = workers;
+    return config;
 }
 
 // Sends count requests one after the other; each is enqueued from the previous one's
@@ -101,9 +118,10 @@ void sequential(LpmSupervisor &supervisor, int count, QList<double> *latenciesUs
     int remaining = count;
     QElapsedTimer total;
     QElapsedTimer one;
+    const QVariantMap payload = BenchCommon::payload();
     std::function<void()> next = [&] {
         one.start();
-        supervisor.enqueue(Payload).then([&](const LpmResponse &) {
+        supervisor.enqueue(payload).then([&](const LpmResponse &) {
             if (latenciesUs)
                 latenciesUs->append(double(one.nsecsElapsed()) / 1000.0);
             if (--remaining > 0)
@@ -120,15 +138,16 @@ void sequential(LpmSupervisor &supervisor, int count, QList<double> *latenciesUs
 double pipelined(LpmSupervisor &supervisor, int count)
 {
     int answered = 0;
+    const QVariantMap payload = BenchCommon::payload();
     QElapsedTimer total;
     total.start();
     for (int i = 0; i < count; ++i)
-        supervisor.enqueue(Payload).then([&answered](const LpmResponse &) { ++answered; });
+        supervisor.enqueue(payload).then([&answered](const LpmResponse &) { ++answered; });
     spinUntil([&] { return answered == count; });
     return count / (double(total.nsecsElapsed()) / 1e9);
 }
 
-void streamThrough(LpmSupervisor &supervisor, qint64 bytes, RunResult *result)
+void streamThrough(LpmSupervisor &supervisor, qint64 bytes, Series *lpm)
 {
     ZeroDevice source(bytes);
     QElapsedTimer timer;
@@ -140,39 +159,94 @@ void streamThrough(LpmSupervisor &supervisor, qint64 bytes, RunResult *result)
         done = true;
     });
     spinUntil([&] { return done; });
-    result->streamMiBPerSecond = double(bytes) / (1024.0 * 1024.0) / (double(timer.nsecsElapsed()) / 1e9);
+    (*lpm)[QStringLiteral("W5_mibps")].append(double(bytes) / (1024.0 * 1024.0)
+                                              / (double(timer.nsecsElapsed()) / 1e9));
     if (received != bytes)
         std::fprintf(stderr, "lpm-bench: the worker read %lld of %lld bytes\n", received, bytes);
-    result->supervisorPeakMiB = peakRssMiB(QCoreApplication::applicationPid());
+    double workerPeak = 0;
     for (const LpmWorkerHealth &h : supervisor.health())
-        result->workerPeakMiB = qMax(result->workerPeakMiB, peakRssMiB(h.pid));
+        workerPeak = qMax(workerPeak, ProcMemory::peakRssMiB(h.pid));
+    (*lpm)[QStringLiteral("W5_peak_supervisor_mib")].append(
+            ProcMemory::peakRssMiB(QCoreApplication::applicationPid()));
+    (*lpm)[QStringLiteral("W5_peak_worker_mib")].append(workerPeak);
 }
 
-RunResult runOnce(int workers, int sequentialCount, int pipelinedCount, qint64 streamBytes)
+// The mean over the pool's workers of one memory figure.
+double meanOverWorkers(const LpmSupervisor &supervisor, double (*figure)(qint64))
 {
-    RunResult result;
-    LpmSupervisorConfig config;
-    config.worker.program = QStringLiteral(LPM_BENCH_WORKER);
-    config.worker.count = workers;
-    LpmSupervisor supervisor(config);
-    bool online = false;
-    QObject::connect(&supervisor, &LpmSupervisor::online, [&online] { online = true; });
-    QElapsedTimer start;
-    start.start();
-    supervisor.start();
-    if (!spinUntil([&] { return online; }, 60000)) {
-        std::fprintf(stderr, "lpm-bench: the workers did not come online\n");
-        std::exit(1);
-    }
-    result.startMs = double(start.nsecsElapsed()) / 1e6;
+    const QList<LpmWorkerHealth> health = supervisor.health();
+    double sum = 0;
+    for (const LpmWorkerHealth &h : health)
+        sum += figure(h.pid);
+    return health.isEmpty() ? 0 : sum / health.size();
+}
 
-    // First, while this process is small: its peak RSS is then the stream's doing.
-    streamThrough(supervisor, streamBytes, &result);
-    sequential(supervisor, 1000, nullptr, nullptr); // warm-up
-    result.latenciesUs.reserve(sequentialCount);
-    sequential(supervisor, sequentialCount, &result.latenciesUs, &result.sequentialPerSecond);
-    result.pipelinedPerSecond = pipelined(supervisor, pipelinedCount);
-    return result;
+// W1 to W5 and W7 on one pool of opts.workers, then W3 again with 8 workers.
+void runPool(const Options &opts, Series *lpm)
+{
+    {
+        LpmSupervisor supervisor(configFor(opts.workers));
+        (*lpm)[QStringLiteral("W3_%1w_ms").arg(opts.workers)].append(startPool(supervisor));
+        if (opts.wants("W4")) {
+            spinUntil([] { return false; }, IdleSettleMs);
+            (*lpm)[QStringLiteral("W4_rss_mib")].append(meanOverWorkers(supervisor, ProcMemory::rssMiB));
+            (*lpm)[QStringLiteral("W4_pss_mib")].append(meanOverWorkers(supervisor, ProcMemory::pssMiB));
+        }
+        // First, while this process is small: its peak RSS is then the stream's doing.
+        if (opts.wants("W5"))
+            streamThrough(supervisor, opts.streamBytes, lpm);
+        if (opts.wants("W1")) {
+            sequential(supervisor, 1000, nullptr, nullptr); // warm-up
+            QList<double> latencies;
+            double perSecond = 0;
+            latencies.reserve(opts.sequential);
+            sequential(supervisor, opts.sequential, &latencies, &perSecond);
+            (*lpm)[QStringLiteral("W1_p50_us")].append(BenchStats::quantile(latencies, 0.50));
+            (*lpm)[QStringLiteral("W1_p99_us")].append(BenchStats::quantile(latencies, 0.99));
+            (*lpm)[QStringLiteral("W1_rps")].append(perSecond);
+        }
+        if (opts.wants("W2"))
+            (*lpm)[QStringLiteral("W2_rps")].append(pipelined(supervisor, opts.pipelined));
+        if (opts.wants("W7"))
+            (*lpm)[QStringLiteral("W7_hps")].append(SocketHandoff::perSecond(supervisor, opts.handoffs));
+    }
+    if (opts.wants("W3") && opts.workers != 8) {
+        LpmSupervisor supervisor(configFor(8));
+        (*lpm)[QStringLiteral("W3_8w_ms")].append(startPool(supervisor));
+    }
+}
+
+void runFloor(const Options &opts, Series *floor)
+{
+    if (opts.wants("W5"))
+        (*floor)[QStringLiteral("W5_mibps")].append(SocketpairFloor::streamMiBPerSecond(opts.streamBytes));
+    if (!opts.wants("W1") && !opts.wants("W2"))
+        return;
+    const SocketpairFloor::Result r =
+            SocketpairFloor::measure(opts.sequential, opts.pipelined, FloorMessageSize);
+    (*floor)[QStringLiteral("W1_p50_us")].append(BenchStats::quantile(r.latenciesUs, 0.50));
+    (*floor)[QStringLiteral("W1_p99_us")].append(BenchStats::quantile(r.latenciesUs, 0.99));
+    (*floor)[QStringLiteral("W1_rps")].append(r.sequentialPerSecond);
+    (*floor)[QStringLiteral("W2_rps")].append(r.pipelinedPerSecond);
+}
+
+QString queueLabel(int n)
+{
+    return n >= 1000000 ? QStringLiteral("%1M").arg(n / 1000000) : QStringLiteral("%1k").arg(n / 1000);
+}
+
+void runDispatchCost(const Options &opts, Series *lpm)
+{
+    for (int workers : { 2, 8, 64 })
+        (*lpm)[QStringLiteral("W6_pick_ns_%1w").arg(workers)].append(DispatchCost::pickNs(workers, 2000000));
+    for (int queued = 10000; queued <= opts.queueMax; queued *= 10) {
+        const DispatchCost::Queued q = DispatchCost::queued(WorkerProgram, 2, queued);
+        (*lpm)[QStringLiteral("W6_enqueue_us_%1").arg(queueLabel(queued))].append(q.enqueueUs);
+        (*lpm)[QStringLiteral("W6_drain_us_%1").arg(queueLabel(queued))].append(q.drainUs);
+    }
+    // The pool grows: the same drain with 64 workers, each decision scanning them all.
+    const DispatchCost::Queued wide = DispatchCost::queued(WorkerProgram, 64, 100000);
+    (*lpm)[QStringLiteral("W6_drain_us_100k_64w")].append(wide.drainUs);
 }
 
 QString figures(const QList<double> &values, int precision)
@@ -185,17 +259,41 @@ QString figures(const QList<double> &values, int precision)
             .arg(raw.join(QLatin1Char(' ')));
 }
 
-void printRow(const char *metric, const QList<double> &lpm, const QList<double> &floor,
-              int precision, bool higherIsBetter)
+// One table row per metric present; the floor column where a floor was measured.
+void printTable(const Series &lpm, const Series &floor)
 {
-    QString ratio = QStringLiteral("-");
-    if (!floor.isEmpty()) {
-        const double r = BenchStats::median(lpm) / BenchStats::median(floor);
-        ratio = higherIsBetter ? QStringLiteral("%1 % of floor").arg(r * 100, 0, 'f', 1)
-                               : QStringLiteral("%1x floor").arg(r, 0, 'f', 2);
+    std::printf("| %-34s | %-34s | %-34s | %-16s |\n", "metric", "LPM", "socketpair floor", "ratio");
+    std::printf("|%s|%s|%s|%s|\n", QByteArray(36, '-').constData(), QByteArray(36, '-').constData(),
+                QByteArray(36, '-').constData(), QByteArray(18, '-').constData());
+    for (auto it = lpm.cbegin(); it != lpm.cend(); ++it) {
+        const QString &key = it.key();
+        // Rates are better high; times and sizes are better low.
+        const bool higherIsBetter = key.endsWith(QLatin1String("ps"));
+        const int precision = higherIsBetter && !key.startsWith(QLatin1String("W5")) ? 0 : 2;
+        const QList<double> floorValues = floor.value(key);
+        QString ratio = QStringLiteral("-");
+        if (!floorValues.isEmpty()) {
+            const double r = BenchStats::median(it.value()) / BenchStats::median(floorValues);
+            ratio = higherIsBetter ? QStringLiteral("%1 % of floor").arg(r * 100, 0, 'f', 1)
+                                   : QStringLiteral("%1x floor").arg(r, 0, 'f', 2);
+        }
+        std::printf("| %-34s | %-34s | %-34s | %-16s |\n", qPrintable(key),
+                    qPrintable(figures(it.value(), precision)),
+                    floorValues.isEmpty() ? "-" : qPrintable(figures(floorValues, precision)),
+                    qPrintable(ratio));
     }
-    std::printf("| %-34s | %-34s | %-34s | %-16s |\n", metric, qPrintable(figures(lpm, precision)),
-                floor.isEmpty() ? "-" : qPrintable(figures(floor, precision)), qPrintable(ratio));
+}
+
+QJsonObject toJson(const Series &series)
+{
+    QJsonObject object;
+    for (auto it = series.cbegin(); it != series.cend(); ++it) {
+        QJsonArray values;
+        for (double v : it.value())
+            values.append(v);
+        object.insert(it.key(), values);
+    }
+    return object;
 }
 
 } // namespace
@@ -206,63 +304,60 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Measures LPM against a raw socketpair floor."));
     parser.addHelpOption();
-    const QCommandLineOption workersOption(QStringLiteral("workers"), QStringLiteral("Workers in the pool."),
-                                           QStringLiteral("n"), QStringLiteral("2"));
-    const QCommandLineOption sequentialOption(QStringLiteral("sequential"),
-                                              QStringLiteral("Sequential round trips (W1)."),
-                                              QStringLiteral("n"), QStringLiteral("10000"));
-    const QCommandLineOption pipelinedOption(QStringLiteral("pipelined"),
-                                             QStringLiteral("Requests enqueued at once (W2)."),
-                                             QStringLiteral("n"), QStringLiteral("100000"));
-    const QCommandLineOption streamOption(QStringLiteral("stream-mib"),
-                                          QStringLiteral("MiB streamed through a worker (W5)."),
-                                          QStringLiteral("n"), QStringLiteral("256"));
-    const QCommandLineOption runsOption(QStringLiteral("runs"), QStringLiteral("Runs; medians are reported."),
-                                        QStringLiteral("n"), QStringLiteral("3"));
-    parser.addOptions({ workersOption, sequentialOption, pipelinedOption, streamOption, runsOption });
+    const auto number = [](const char *name, const char *help, const char *value) {
+        return QCommandLineOption(QLatin1String(name), QLatin1String(help), QStringLiteral("n"),
+                                  QLatin1String(value));
+    };
+    const QCommandLineOption workersOption = number("workers", "Workers in the pool.", "2");
+    const QCommandLineOption sequentialOption = number("sequential", "Sequential round trips (W1).", "10000");
+    const QCommandLineOption pipelinedOption = number("pipelined", "Requests enqueued at once (W2).", "100000");
+    const QCommandLineOption streamOption = number("stream-mib", "MiB streamed through a worker (W5).", "256");
+    const QCommandLineOption handoffsOption = number("handoffs", "Connections handed over (W7).", "5000");
+    const QCommandLineOption queueOption = number("queue-max", "Largest queue for W6, from 10k up.", "1000000");
+    const QCommandLineOption runsOption = number("runs", "Runs; medians are reported.", "3");
+    const QCommandLineOption onlyOption(QStringLiteral("only"),
+                                        QStringLiteral("Workloads to run, e.g. W1,W2 (default: all)."),
+                                        QStringLiteral("list"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("Print raw values as JSON instead of a table."));
+    parser.addOptions({ workersOption, sequentialOption, pipelinedOption, streamOption, handoffsOption,
+                        queueOption, runsOption, onlyOption, jsonOption });
     parser.process(app);
-    const int workers = qMax(1, parser.value(workersOption).toInt());
-    const int sequentialCount = qMax(1, parser.value(sequentialOption).toInt());
-    const int pipelinedCount = qMax(1, parser.value(pipelinedOption).toInt());
-    const int runs = qMax(1, parser.value(runsOption).toInt());
-    const qint64 streamBytes = qMax<qint64>(1, parser.value(streamOption).toLongLong()) * 1024 * 1024;
 
-    QList<double> p50, p99, seqRate, pipeRate, startMs, streamRate, supervisorPeak, workerPeak;
-    QList<double> floorP50, floorP99, floorSeqRate, floorPipeRate, floorStreamRate;
-    for (int run = 0; run < runs; ++run) {
-        // Interleaved, so drift on a noisy machine touches both sides alike.
-        const RunResult lpm = runOnce(workers, sequentialCount, pipelinedCount, streamBytes);
-        streamRate.append(lpm.streamMiBPerSecond);
-        supervisorPeak.append(lpm.supervisorPeakMiB);
-        workerPeak.append(lpm.workerPeakMiB);
-        floorStreamRate.append(SocketpairFloor::streamMiBPerSecond(streamBytes));
-        p50.append(BenchStats::quantile(lpm.latenciesUs, 0.50));
-        p99.append(BenchStats::quantile(lpm.latenciesUs, 0.99));
-        seqRate.append(lpm.sequentialPerSecond);
-        pipeRate.append(lpm.pipelinedPerSecond);
-        startMs.append(lpm.startMs);
-
-        const SocketpairFloor::Result floor =
-                SocketpairFloor::measure(sequentialCount, pipelinedCount, FloorMessageSize);
-        floorP50.append(BenchStats::quantile(floor.latenciesUs, 0.50));
-        floorP99.append(BenchStats::quantile(floor.latenciesUs, 0.99));
-        floorSeqRate.append(floor.sequentialPerSecond);
-        floorPipeRate.append(floor.pipelinedPerSecond);
+    Options opts;
+    opts.workers = qMax(1, parser.value(workersOption).toInt());
+    opts.sequential = qMax(1, parser.value(sequentialOption).toInt());
+    opts.pipelined = qMax(1, parser.value(pipelinedOption).toInt());
+    opts.streamBytes = qMax<qint64>(1, parser.value(streamOption).toLongLong()) * 1024 * 1024;
+    opts.handoffs = qMax(1, parser.value(handoffsOption).toInt());
+    opts.queueMax = qMax(10000, parser.value(queueOption).toInt());
+    opts.runs = qMax(1, parser.value(runsOption).toInt());
+    if (parser.isSet(onlyOption)) {
+        for (const QString &w : parser.value(onlyOption).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            opts.only.insert(w.trimmed().toUpper());
     }
 
-    std::printf("lpm-bench: %d workers, %d sequential, %d pipelined, %lld MiB streamed, %d runs "
-                "(median [raw])\n\n",
-                workers, sequentialCount, pipelinedCount, streamBytes / (1024 * 1024), runs);
-    std::printf("| %-34s | %-34s | %-34s | %-16s |\n", "metric", "LPM", "socketpair floor", "ratio");
-    std::printf("|%s|%s|%s|%s|\n", QByteArray(36, '-').constData(), QByteArray(36, '-').constData(),
-                QByteArray(36, '-').constData(), QByteArray(18, '-').constData());
-    printRow("W1 sequential p50 (us)", p50, floorP50, 1, false);
-    printRow("W1 sequential p99 (us)", p99, floorP99, 1, false);
-    printRow("W1 sequential (req/s)", seqRate, floorSeqRate, 0, true);
-    printRow("W2 pipelined (req/s)", pipeRate, floorPipeRate, 0, true);
-    printRow("W3 start to online (ms)", startMs, {}, 1, false);
-    printRow("W5 stream (MiB/s)", streamRate, floorStreamRate, 0, true);
-    printRow("W5 peak RSS, supervisor (MiB)", supervisorPeak, {}, 1, false);
-    printRow("W5 peak RSS, worker (MiB)", workerPeak, {}, 1, false);
+    Series lpm, floor;
+    for (int run = 0; run < opts.runs; ++run) {
+        // Interleaved, so drift on a noisy machine touches both sides alike.
+        if (opts.wants("W1") || opts.wants("W2") || opts.wants("W3") || opts.wants("W4")
+            || opts.wants("W5") || opts.wants("W7"))
+            runPool(opts, &lpm);
+        runFloor(opts, &floor);
+        if (opts.wants("W6"))
+            runDispatchCost(opts, &lpm);
+    }
+
+    if (parser.isSet(jsonOption)) {
+        const QJsonObject root{ { QStringLiteral("lpm"), toJson(lpm) },
+                                { QStringLiteral("floor"), toJson(floor) } };
+        std::printf("%s\n", QJsonDocument(root).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+    std::printf("lpm-bench: %d workers, %d sequential, %d pipelined, %lld MiB streamed, %d handoffs, "
+                "%d runs (median [raw])\n\n",
+                opts.workers, opts.sequential, opts.pipelined, opts.streamBytes / (1024 * 1024),
+                opts.handoffs, opts.runs);
+    printTable(lpm, floor);
     return 0;
 }

@@ -1,0 +1,142 @@
+// The workloads of lpm-bench on Node's raw child_process IPC (fork + process.send):
+// what a user would write instead of a pool library. Requests go round-robin; answers
+// find their promise by id.
+//
+//   node bench.js --workers 2 [--sequential N --pipelined N --handoffs N --stream-mib N]
+//   node bench.js --workers 8 --start-only 1
+//
+// Prints one JSON object of metric -> value on stdout.
+'use strict';
+const { fork } = require('child_process');
+const net = require('net');
+const path = require('path');
+const { idleMemory, IDLE_SETTLE_MS, quantile, options } = require('../procmemory');
+
+const opts = options({ workers: 2, sequential: 10000, pipelined: 100000, handoffs: 5000,
+                       'stream-mib': 256, 'start-only': 0 });
+const PAYLOAD = { Hello: 'World' };
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const pending = new Map();
+let nextId = 0;
+let turn = 0;
+let workers = [];
+
+function startPool(count) {
+    return Promise.all(Array.from({ length: count }, () => new Promise((resolve) => {
+        const child = fork(path.join(__dirname, 'worker.js'), [], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
+        child.on('message', (m) => {
+            if (m.ready)
+                return resolve(child);
+            const settle = pending.get(m.id);
+            pending.delete(m.id);
+            if (settle)
+                settle(m.data);
+        });
+        workers.push(child);
+    })));
+}
+
+function enqueue(data, socket) {
+    const id = nextId++;
+    const child = workers[turn++ % workers.length];
+    return new Promise((resolve) => {
+        pending.set(id, resolve);
+        child.send({ id, data }, socket);
+    });
+}
+
+async function sequential(count) {
+    const latencies = new Float64Array(count);
+    const start = now();
+    for (let i = 0; i < count; ++i) {
+        const t = now();
+        await enqueue(PAYLOAD);
+        latencies[i] = (now() - t) * 1000;
+    }
+    return { latencies, perSecond: count / ((now() - start) / 1000) };
+}
+
+async function pipelined(count) {
+    const start = now();
+    const all = [];
+    for (let i = 0; i < count; ++i)
+        all.push(enqueue(PAYLOAD));
+    await Promise.all(all);
+    return count / ((now() - start) / 1000);
+}
+
+// The raw stream: bytes written to the first worker's stdin pipe in 256 KiB blocks.
+async function stream(mib) {
+    const child = workers[0];
+    const block = Buffer.alloc(256 * 1024);
+    const done = new Promise((resolve) => pending.set('stream', resolve));
+    const start = now();
+    for (let i = 0; i < mib * 4; ++i) {
+        if (!child.stdin.write(block))
+            await new Promise((resolve) => child.stdin.once('drain', resolve));
+    }
+    child.stdin.end();
+    await done;
+    return mib / ((now() - start) / 1000);
+}
+
+// Connections made in groups outside the timer, then handed over a batch at a time.
+async function handoffs(count) {
+    const server = net.createServer({ pauseOnConnect: true });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = server.address().port;
+    let timedMs = 0;
+    for (let done = 0; done < count; ) {
+        const batch = Math.min(200, count - done);
+        const accepted = [];
+        const clients = [];
+        await new Promise((resolve) => {
+            server.on('connection', function onConnection(socket) {
+                accepted.push(socket);
+                if (accepted.length === batch) {
+                    server.removeListener('connection', onConnection);
+                    resolve();
+                }
+            });
+            for (let i = 0; i < batch; ++i)
+                clients.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+        });
+        const t = now();
+        await Promise.all(accepted.map((socket) => enqueue(PAYLOAD, socket)));
+        timedMs += now() - t;
+        clients.forEach((c) => c.destroy());
+        done += batch;
+    }
+    server.close();
+    return count / (timedMs / 1000);
+}
+
+async function main() {
+    const result = {};
+    const t0 = now();
+    await startPool(opts.workers);
+    result[`W3_${opts.workers}w_ms`] = now() - t0;
+    if (!opts['start-only']) {
+        await sleep(IDLE_SETTLE_MS);
+        Object.assign(result, idleMemory(workers.map((w) => w.pid)));
+        await sequential(1000); // warm-up, as LPM gets
+        const seq = await sequential(opts.sequential);
+        result.W1_p50_us = quantile(seq.latencies, 0.5);
+        result.W1_p99_us = quantile(seq.latencies, 0.99);
+        result.W1_rps = seq.perSecond;
+        result.W2_rps = await pipelined(opts.pipelined);
+        if (opts.handoffs > 0)
+            result.W7_hps = await handoffs(opts.handoffs);
+        if (opts['stream-mib'] > 0)
+            result.W5_mibps = await stream(opts['stream-mib']);
+    }
+    process.stdout.write(JSON.stringify(result) + '\n');
+    workers.forEach((w) => w.kill());
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
