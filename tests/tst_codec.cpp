@@ -97,6 +97,21 @@ void tst_Codec::payloadRoundTrip_data()
     QTest::newRow("date-time") << QVariant(QDateTime(QDate(2024, 2, 29), QTime(23, 59, 58, 123), Qt::UTC));
     QTest::newRow("url") << QVariant(QUrl(QStringLiteral("https://example.org/a b?q=ü")));
     QTest::newRow("uuid") << QVariant(QUuid::createUuid());
+    // Every boundary of CBOR's length encodings (1, 2, 3, 5 and 9 bytes), both signs.
+    for (const qint64 n : { 23LL, 24LL, 255LL, 256LL, 65535LL, 65536LL, 4294967295LL, 4294967296LL }) {
+        QTest::addRow("integer %lld", n) << QVariant(qlonglong(n));
+        QTest::addRow("integer %lld", -n) << QVariant(qlonglong(-n));
+        QTest::addRow("integer %lld", -n - 1) << QVariant(qlonglong(-n - 1));
+    }
+    for (const int size : { 23, 24, 255, 256, 65535, 65536 }) {
+        QTest::addRow("string of %d bytes", size) << QVariant(QString(size, QLatin1Char('s')));
+        QTest::addRow("bytes of %d", size) << QVariant(QByteArray(size, 'b'));
+        QVariantList list;
+        for (int i = 0; i < size; ++i)
+            list.append(i);
+        QTest::addRow("list of %d", size) << QVariant(list);
+    }
+    QTest::newRow("float") << QVariant(1.5f);
 }
 
 void tst_Codec::payloadRoundTrip()

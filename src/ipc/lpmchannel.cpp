@@ -37,7 +37,7 @@ bool LpmChannel::isConnected() const
 bool LpmChannel::send(const Message &message, QString *error)
 {
     QString reason;
-    m_outgoing.clear();
+    m_outgoing.resize(0); // keeps its capacity: no allocation per frame
     if (!appendFrame(m_outgoing, message, &reason)) {
         if (error)
             *error = reason;

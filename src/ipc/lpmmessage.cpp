@@ -1,21 +1,21 @@
 #include "lpmmessage_p.h"
 
+#include "lpmcborwriter_p.h"
 #include "lpmpayloadcodec_p.h"
 #include "lpmuuid_p.h"
 
 #include <QtCore/qcborstreamreader.h>
-#include <QtCore/qcborstreamwriter.h>
 #include <QtCore/qendian.h>
 
 namespace LpmIpc {
 
 namespace {
 
-void writeId(QCborStreamWriter &w, const QUuid &id)
+void writeId(LpmCborWriter &w, const QUuid &id)
 {
     char bytes[16];
     LpmUuid::toRfc4122(id, bytes);
-    w.appendByteString(bytes, sizeof(bytes));
+    w.appendBytes(bytes, sizeof(bytes));
 }
 
 // The number of fields of each message type (the body is one CBOR array of them).
@@ -48,15 +48,13 @@ int fieldCount(MessageType type)
     return -1;
 }
 
-// Writes every field but a trailing payload, as top-level items; the caller wraps
-// them in the array. Returns whether the payload still has to be appended.
-bool encodeFields(QByteArray &fields, const Message &m)
+// Writes every field but a trailing payload. Returns whether the payload follows.
+bool writeFields(LpmCborWriter &w, const Message &m)
 {
-    QCborStreamWriter w(&fields);
     switch (m.type) {
     case MessageType::Hello:
-        w.append(quint64(m.version));
-        w.append(m.pid);
+        w.appendUnsigned(m.version);
+        w.appendInteger(m.pid);
         return false;
     case MessageType::Ready:
     case MessageType::Busy:
@@ -69,13 +67,13 @@ bool encodeFields(QByteArray &fields, const Message &m)
         return false;
     case MessageType::Request:
         writeId(w, m.id);
-        w.append(m.createdAt);
-        w.append(quint64(m.attachment));
-        w.append(m.prelude);
+        w.appendInteger(m.createdAt);
+        w.appendUnsigned(quint64(m.attachment));
+        w.appendBytes(m.prelude);
         return true;
     case MessageType::Response:
         writeId(w, m.id);
-        w.append(quint64(m.attachment));
+        w.appendUnsigned(quint64(m.attachment));
         return true;
     case MessageType::EventReply:
         writeId(w, m.id);
@@ -84,21 +82,21 @@ bool encodeFields(QByteArray &fields, const Message &m)
     case MessageType::EventReject:
     case MessageType::StreamEnd:
         writeId(w, m.id);
-        w.append(qint64(m.errorCode));
-        w.append(m.errorDetail);
+        w.appendInteger(m.errorCode);
+        w.appendText(m.errorDetail);
         return false;
     case MessageType::Event:
         writeId(w, m.id);
-        w.append(m.createdAt);
-        w.append(m.name);
+        w.appendInteger(m.createdAt);
+        w.appendText(m.name);
         return true;
     case MessageType::Broadcast:
-        w.append(m.name);
+        w.appendText(m.name);
         return true;
     case MessageType::Health:
-        w.append(m.rss);
-        w.append(m.heapTotal);
-        w.append(m.heapUsed);
+        w.appendInteger(m.rss);
+        w.appendInteger(m.heapTotal);
+        w.appendInteger(m.heapUsed);
         return false;
     }
     return false;
@@ -128,22 +126,14 @@ bool readId(QCborStreamReader &r, QUuid *out)
 
 bool readText(QCborStreamReader &r, QString *out)
 {
-    QVariant v;
     QString ignored;
-    if (!r.isString() || !LpmPayloadCodec::read(r, &v, &ignored))
-        return false;
-    *out = v.toString();
-    return true;
+    return LpmPayloadCodec::readText(r, out, &ignored);
 }
 
 bool readBytes(QCborStreamReader &r, QByteArray *out)
 {
-    QVariant v;
     QString ignored;
-    if (!r.isByteArray() || !LpmPayloadCodec::read(r, &v, &ignored))
-        return false;
-    *out = v.toByteArray();
-    return true;
+    return LpmPayloadCodec::readBytes(r, out, &ignored);
 }
 
 bool readAttachment(QCborStreamReader &r, Attachment *out)
@@ -225,30 +215,30 @@ bool appendFrame(QByteArray &out, const Message &message, QString *error)
         *error = QStringLiteral("unknown message type %1").arg(int(message.type));
         return false;
     }
-    QByteArray fields;
-    QByteArray payload;
-    if (encodeFields(fields, message)) {
+    // Written in place: a length placeholder, the type, the array head, the fields and
+    // the payload; the length is filled in last.
+    const qsizetype start = out.size();
+    out.append(FrameHeaderSize, '\0');
+    out.append(char(message.type));
+    out.append(char(0x80 | count)); // a CBOR array of count (< 24) items
+    LpmCborWriter writer(out);
+    if (writeFields(writer, message)) {
         if (!message.encodedPayload.isEmpty()) {
-            payload = message.encodedPayload;
-        } else if (!LpmPayloadCodec::encode(message.payload, &payload, error)) {
+            out.append(message.encodedPayload);
+        } else if (!LpmPayloadCodec::append(out, message.payload, error)) {
+            out.truncate(start);
             return false;
         }
     }
-    const qsizetype length = 2 + fields.size() + payload.size(); // type, array head, items
+    const qsizetype length = out.size() - start - FrameHeaderSize;
     if (length > MaxFrameSize) {
+        out.truncate(start);
         *error = QStringLiteral("a %1-byte message exceeds the %2-byte limit")
                          .arg(length)
                          .arg(MaxFrameSize);
         return false;
     }
-    char head[FrameHeaderSize + 2];
-    qToLittleEndian(quint32(length), head);
-    head[FrameHeaderSize] = char(message.type);
-    head[FrameHeaderSize + 1] = char(0x80 | count); // a CBOR array of count (< 24) items
-    out.reserve(out.size() + FrameHeaderSize + length);
-    out.append(head, sizeof(head));
-    out.append(fields);
-    out.append(payload);
+    qToLittleEndian(quint32(length), out.data() + start);
     return true;
 }
 

@@ -4,7 +4,6 @@
 //  This file is not part of the LPM API. It may change without notice.
 
 #include <QtCore/qcborstreamreader.h>
-#include <QtCore/qcborstreamwriter.h>
 #include <QtCore/qstring.h>
 #include <QtCore/qvariant.h>
 
@@ -18,12 +17,16 @@
 // QObject *, a QPoint, an unregistered type) is refused, naming the type.
 namespace LpmPayloadCodec {
 
-// Appends one CBOR item for value. On failure returns false and sets error; what was
-// written is then garbage and must be discarded.
-bool write(QCborStreamWriter &writer, const QVariant &value, QString *error);
+// Appends one CBOR item for value to out. On failure returns false, sets error and
+// leaves out as it was.
+bool append(QByteArray &out, const QVariant &value, QString *error);
 
 // Reads one CBOR item. On failure returns false and sets error.
 bool read(QCborStreamReader &reader, QVariant *value, QString *error);
+
+// One text or byte string, on its own (message fields use these too).
+bool readText(QCborStreamReader &reader, QString *text, QString *error);
+bool readBytes(QCborStreamReader &reader, QByteArray *bytes, QString *error);
 
 // True when reader consumed exactly size bytes without error.
 bool atCleanEnd(QCborStreamReader &reader, qsizetype size);

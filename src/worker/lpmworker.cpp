@@ -161,7 +161,10 @@ void LpmWorkerPrivate::onMessage(const Message &message)
 void LpmWorkerPrivate::deliverRequest(const Message &message, int fd)
 {
     Q_Q(LpmWorker);
-    auto *request = new LpmRequest(this, message.id, message.createdAt, message.payload, q);
+    // No QObject parent: the table of ongoing requests owns them. As children of the
+    // worker, each would cost a walk of its child list when deleted (measured: a sixth
+    // of a worker's time under load).
+    auto *request = new LpmRequest(this, message.id, message.createdAt, message.payload, nullptr);
     if (message.attachment == Attachment::Socket) {
         attachSocket(request, message.prelude, fd);
     } else if (message.attachment == Attachment::Stream) {
@@ -473,8 +476,12 @@ LpmWorker::~LpmWorker()
 {
     Q_D(LpmWorker);
     d->rejectPendingEvents();
-    for (LpmRequest *request : std::as_const(d->ongoing))
+    const QList<LpmRequest *> unanswered = d->ongoing.values();
+    d->ongoing.clear();
+    for (LpmRequest *request : unanswered) {
         request->d_func()->worker = nullptr;
+        delete request;
+    }
 }
 
 /*!
