@@ -6,23 +6,26 @@
 #include <QtCore/qprocess.h>
 #include <QtNetwork/qabstractsocket.h>
 
+#include <QtCore/qsocketnotifier.h>
+
+#include <cerrno>
+
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
 constexpr qint64 ChunkBytes = 256 * 1024;
-// Bytes waiting to be written before the pump stops reading the source.
-constexpr qint64 HighWaterBytes = 1024 * 1024;
 } // namespace
 
 LpmStreamPump::LpmStreamPump(QIODevice *source, int descriptor, QObject *parent)
-    : QObject(parent), m_source(source)
+    : QObject(parent), m_source(source), m_sink(descriptor)
 {
-    if (!m_sink.setSocketDescriptor(descriptor, QLocalSocket::ConnectedState, QIODevice::WriteOnly))
-        ::close(descriptor);
-    connect(&m_sink, &QLocalSocket::bytesWritten, this, &LpmStreamPump::pump);
-    connect(&m_sink, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
-        finish(false, QStringLiteral("the reading side went away"));
-    });
+    ::fcntl(m_sink, F_SETFL, ::fcntl(m_sink, F_GETFL) | O_NONBLOCK);
+    m_writable = new QSocketNotifier(m_sink, QSocketNotifier::Write, this);
+    m_writable->setEnabled(false);
+    connect(m_writable, &QSocketNotifier::activated, this, &LpmStreamPump::pump);
+    m_chunk.resize(ChunkBytes);
     if (source) {
         m_initialError = source->errorString();
         connect(source, &QIODevice::readyRead, this, &LpmStreamPump::pump);
@@ -47,8 +50,16 @@ void LpmStreamPump::start()
 void LpmStreamPump::abort()
 {
     m_done = true;
-    m_sink.disconnect(this);
-    m_sink.abort();
+    closeSink();
+}
+
+void LpmStreamPump::closeSink()
+{
+    delete m_writable;
+    m_writable = nullptr;
+    if (m_sink >= 0)
+        ::close(m_sink);
+    m_sink = -1;
 }
 
 bool LpmStreamPump::sourceHasEnded() const
@@ -85,20 +96,43 @@ QString LpmStreamPump::sourceFailure() const
     return {};
 }
 
+bool LpmStreamPump::flushChunk()
+{
+    while (m_chunkWritten < m_chunkSize) {
+        // send(): a closed reader is an error here, not a SIGPIPE for the whole process.
+        const ssize_t n = ::send(m_sink, m_chunk.constData() + m_chunkWritten,
+                                 size_t(m_chunkSize - m_chunkWritten), MSG_NOSIGNAL);
+        if (n > 0) {
+            m_chunkWritten += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_writable->setEnabled(true); // resume when the reader has drained some
+            return false;
+        }
+        finish(false, QStringLiteral("the reading side went away"));
+        return false;
+    }
+    m_writable->setEnabled(false);
+    m_chunkSize = m_chunkWritten = 0;
+    return true;
+}
+
 void LpmStreamPump::pump()
 {
     if (m_done || m_pumping)
         return;
-    if (!m_source) {
-        finish(false, QStringLiteral("the source device was deleted"));
-        return;
-    }
-    m_pumping = true; // write() may emit bytesWritten synchronously on some devices
-    m_chunk.resize(ChunkBytes);
-    while (!m_done && m_sink.bytesToWrite() < HighWaterBytes) {
+    m_pumping = true; // reading the source may emit readyRead synchronously
+    while (!m_done && flushChunk()) {
+        if (!m_source) {
+            finish(false, QStringLiteral("the source device was deleted"));
+            break;
+        }
         const qint64 n = m_source->read(m_chunk.data(), ChunkBytes);
         if (n > 0) {
-            m_sink.write(m_chunk.constData(), n);
+            m_chunkSize = n;
             m_copied += n;
             continue;
         }
@@ -110,7 +144,6 @@ void LpmStreamPump::pump()
         if (failure.isEmpty() && m_source->errorString() != m_initialError)
             failure = m_source->errorString();
         finish(failure.isEmpty(), failure);
-        break;
     }
     m_pumping = false;
 }
@@ -121,17 +154,7 @@ void LpmStreamPump::finish(bool ok, const QString &error)
         return;
     m_done = true;
     qCDebug(lcLpmIpc) << "stream pump done:" << ok << error << m_copied << "bytes";
-    if (!ok || m_sink.state() != QLocalSocket::ConnectedState) {
-        m_sink.abort();
-        Q_EMIT finished(ok, error);
-        return;
-    }
-    // Clean: finished() only once what is still buffered has been written and the
-    // descriptor closed, so the pump may be deleted then without losing a byte.
-    m_sink.disconnect(this);
-    connect(&m_sink, &QLocalSocket::disconnected, this, [this] { Q_EMIT finished(true, {}); });
-    connect(&m_sink, &QLocalSocket::errorOccurred, this, [this] {
-        Q_EMIT finished(false, QStringLiteral("the reading side went away"));
-    }, Qt::SingleShotConnection);
-    m_sink.disconnectFromServer();
+    // Everything read has been written by now: closing gives the reader end-of-file.
+    closeSink();
+    Q_EMIT finished(ok, error);
 }

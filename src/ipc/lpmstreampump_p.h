@@ -3,17 +3,19 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <QtCore/qbytearray.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
-#include <QtNetwork/qlocalsocket.h>
 
 class QIODevice;
+class QSocketNotifier;
 
 // Copies a readable QIODevice into a descriptor (one end of a stream's socketpair)
-// with bounded memory: it reads from the source only while less than a megabyte waits
-// to be written, and resumes as the reader drains it. Works with devices that signal
-// new data (sockets, processes) and with those that have it all at hand (files,
-// buffers). finished() says whether the source ended cleanly.
+// with bounded memory: one chunk at a time, written straight to the non-blocking
+// descriptor; when the kernel's buffer is full the pump waits until it can write
+// again, so a slow reader holds the source back. Works with devices that signal new
+// data (sockets, processes) and with those that have it all at hand (files, buffers).
+// finished() says whether the source ended cleanly.
 class LpmStreamPump : public QObject
 {
     Q_OBJECT
@@ -34,13 +36,19 @@ Q_SIGNALS:
 
 private:
     void pump();
+    // Writes what is left of the chunk; false when the kernel cannot take it all yet.
+    bool flushChunk();
     bool sourceHasEnded() const;
     QString sourceFailure() const;
     void finish(bool ok, const QString &error);
+    void closeSink();
 
     QPointer<QIODevice> m_source;
-    QLocalSocket m_sink;
+    int m_sink = -1;
+    QSocketNotifier *m_writable = nullptr;
     QByteArray m_chunk;
+    qsizetype m_chunkSize = 0;    // bytes of m_chunk read from the source
+    qsizetype m_chunkWritten = 0; // of which written
     qint64 m_copied = 0;
     QString m_initialError; // a generic device signals failure by changing its errorString()
     bool m_sourceClosedChannel = false;
