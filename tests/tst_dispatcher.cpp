@@ -43,6 +43,7 @@ private Q_SLOTS:
     void socket_data();
     void socket();
     void burstIsSpread();
+    void fullWorkersExcluded();
 };
 
 void tst_Dispatcher::request_data()
@@ -95,6 +96,20 @@ void tst_Dispatcher::burstIsSpread()
     QCOMPARE(loads[0].inFlight, 100);
     QCOMPARE(loads[1].inFlight, 100);
     QCOMPARE(loads[2].inFlight, 100);
+}
+
+void tst_Dispatcher::fullWorkersExcluded()
+{
+    const Loads loads{ ready(2, 10), ready(3, 900), ready(1, 500) };
+    auto pick = [&loads](int maxInFlight) {
+        const auto it = LpmDispatcher::pickForRequest(loads.begin(), loads.end(),
+                                                      [](const LpmWorkerLoad &l) -> const LpmWorkerLoad & { return l; },
+                                                      maxInFlight);
+        return it == loads.end() ? -1 : int(it - loads.begin());
+    };
+    QCOMPARE(pick(4), 2);  // room everywhere: fewest in flight
+    QCOMPARE(pick(2), 2);  // only the one holding 1 has room
+    QCOMPARE(pick(1), -1); // every worker is full: the request waits
 }
 
 QTEST_GUILESS_MAIN(tst_Dispatcher)

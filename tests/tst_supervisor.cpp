@@ -25,6 +25,7 @@ private Q_SLOTS:
     void onlineOnceAndChildSpawnedPerWorker();
     void manyRequestsInFlightAllAnsweredOnce();
     void idleWorkerFirst();
+    void backlogSpreadWithInFlightCap();
     void lowestRssFirst();
     void healthReportsEveryWorker();
     void workersReportStateAndLoad();
@@ -132,6 +133,34 @@ void tst_Supervisor::idleWorkerFirst()
     QTRY_VERIFY_WITH_TIMEOUT(slow.isFinished(), LongWaitMs);
     QCOMPARE(quickWorkers.size(), 1);
     QVERIFY(!quickWorkers.contains(answeredBy(slow)));
+}
+
+void tst_Supervisor::backlogSpreadWithInFlightCap()
+{
+    LpmSupervisorConfig config = configFor(2);
+    config.worker.maxInFlight = 1; // one job per worker at a time
+    LpmSupervisor supervisor(config);
+    QList<QFuture<LpmResponse>> futures;
+    for (int i = 0; i < 20; ++i) // queued before start: the first worker up must not take them all
+        futures.append(supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 50 } })));
+    QVERIFY(startAndWait(supervisor));
+    QTRY_VERIFY_WITH_TIMEOUT(allFinished(futures), LongWaitMs);
+    QHash<qint64, int> perWorker;
+    for (const auto &f : std::as_const(futures)) {
+        QVERIFY(endedOnce(f));
+        ++perWorker[answeredBy(f)];
+    }
+    QCOMPARE(perWorker.size(), 2);
+    for (int count : std::as_const(perWorker))
+        QVERIFY2(count >= 5, qPrintable(QString::number(count)));
+    // Never more than one in flight per worker meanwhile.
+    const auto slow1 = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 1000 } }));
+    const auto slow2 = supervisor.enqueue(op(QStringLiteral("sleep"), { { QStringLiteral("ms"), 1000 } }));
+    const auto third = supervisor.enqueue(op(QStringLiteral("echo")));
+    QCOMPARE(supervisor.queueLength(), 1);
+    for (const LpmWorkerStatus &w : supervisor.workers())
+        QCOMPARE(w.inFlight(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(third.isFinished() && slow1.isFinished() && slow2.isFinished(), LongWaitMs);
 }
 
 void tst_Supervisor::lowestRssFirst()

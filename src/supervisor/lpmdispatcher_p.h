@@ -5,6 +5,8 @@
 
 #include <QtCore/qglobal.h>
 
+#include <limits>
+
 // What dispatch needs to know about one worker.
 struct LpmWorkerLoad
 {
@@ -21,12 +23,14 @@ namespace LpmDispatcher {
 
 // An idle accepting worker (nothing in flight, no socket in hand) with the lowest RSS;
 // when none is idle, the accepting worker with the fewest requests in flight, the
-// lowest RSS breaking ties. Returns last when no worker accepts.
+// lowest RSS breaking ties. Workers already holding maxInFlight requests are full.
+// Returns last when no worker accepts.
 //
 // Memory figures lag behind work, so RSS alone would send a whole burst to one
 // worker (the original package did); counting in-flight requests spreads it.
 template <typename Iterator, typename LoadOf>
-Iterator pickForRequest(Iterator first, Iterator last, LoadOf loadOf)
+Iterator pickForRequest(Iterator first, Iterator last, LoadOf loadOf,
+                        int maxInFlight = std::numeric_limits<int>::max())
 {
     Iterator best = last;
     bool bestIdle = false;
@@ -34,7 +38,7 @@ Iterator pickForRequest(Iterator first, Iterator last, LoadOf loadOf)
     qint64 bestRss = 0;
     for (Iterator it = first; it != last; ++it) {
         const LpmWorkerLoad &load = loadOf(*it);
-        if (!load.accepting)
+        if (!load.accepting || load.inFlight >= maxInFlight)
             continue;
         const bool idle = load.inFlight == 0 && load.sockets == 0;
         bool better;

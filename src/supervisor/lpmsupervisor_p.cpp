@@ -95,7 +95,8 @@ LpmWorkerHandle *LpmSupervisorPrivate::pickFor(const LpmPendingRequest *request)
 {
     const auto target = request->hasSocket
             ? LpmDispatcher::pickForSocket(workers.begin(), workers.end(), loadOf)
-            : LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf);
+            : LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf,
+                                            qMax(1, config.worker.maxInFlight));
     return target == workers.end() ? nullptr : *target;
 }
 
@@ -242,7 +243,7 @@ void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &mess
                                  QStringLiteral("The worker's answer could not be sent: %1")
                                          .arg(message.errorDetail)));
     }
-    retireIdleWorkersWhenDrained();
+    dispatchQueued(); // the worker has room for one more
 }
 
 void LpmSupervisorPrivate::onEvent(LpmWorkerHandle *worker, const Message &message)
