@@ -8,9 +8,9 @@
 // Prints one JSON object of metric -> value on stdout.
 'use strict';
 const { fork } = require('child_process');
-const net = require('net');
 const path = require('path');
 const { idleMemory, IDLE_SETTLE_MS, quantile, options } = require('../procmemory');
+const { handoffs } = require('../handoffs');
 
 const opts = options({ workers: 2, sequential: 10000, pipelined: 100000, handoffs: 5000,
                        'stream-mib': 256, 'start-only': 0 });
@@ -82,36 +82,6 @@ async function stream(mib) {
     return mib / ((now() - start) / 1000);
 }
 
-// Connections made in groups outside the timer, then handed over a batch at a time.
-async function handoffs(count) {
-    const server = net.createServer({ pauseOnConnect: true });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = server.address().port;
-    let timedMs = 0;
-    for (let done = 0; done < count; ) {
-        const batch = Math.min(200, count - done);
-        const accepted = [];
-        const clients = [];
-        await new Promise((resolve) => {
-            server.on('connection', function onConnection(socket) {
-                accepted.push(socket);
-                if (accepted.length === batch) {
-                    server.removeListener('connection', onConnection);
-                    resolve();
-                }
-            });
-            for (let i = 0; i < batch; ++i)
-                clients.push(net.connect(port, '127.0.0.1').on('error', () => {}));
-        });
-        const t = now();
-        await Promise.all(accepted.map((socket) => enqueue(PAYLOAD, socket)));
-        timedMs += now() - t;
-        clients.forEach((c) => c.destroy());
-        done += batch;
-    }
-    server.close();
-    return count / (timedMs / 1000);
-}
 
 async function main() {
     const result = {};
@@ -128,7 +98,7 @@ async function main() {
         result.W1_rps = seq.perSecond;
         result.W2_rps = await pipelined(opts.pipelined);
         if (opts.handoffs > 0)
-            result.W7_hps = await handoffs(opts.handoffs);
+            result.W7_hps = await handoffs(opts.handoffs, (socket) => enqueue(PAYLOAD, socket));
         if (opts['stream-mib'] > 0)
             result.W5_mibps = await stream(opts['stream-mib']);
     }

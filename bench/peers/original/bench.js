@@ -9,8 +9,8 @@
 'use strict';
 const cluster = require('cluster');
 const path = require('path');
-const net = require('net');
 const { idleMemory, IDLE_SETTLE_MS, quantile, options } = require('../procmemory');
+const { handoffs } = require('../handoffs');
 
 const opts = options({ workers: 2, sequential: 10000, pipelined: 100000, handoffs: 5000, 'start-only': 0 });
 const lpm = require(process.env.LPM_ORIGINAL_MODULE);
@@ -45,36 +45,6 @@ async function pipelined(count) {
     return count / ((now() - start) / 1000);
 }
 
-// Connections made in groups outside the timer, then handed over a batch at a time.
-async function handoffs(count) {
-    const server = net.createServer({ pauseOnConnect: true });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = server.address().port;
-    let timedMs = 0;
-    for (let done = 0; done < count; ) {
-        const batch = Math.min(200, count - done);
-        const accepted = [];
-        const clients = [];
-        await new Promise((resolve) => {
-            server.on('connection', function onConnection(socket) {
-                accepted.push(socket);
-                if (accepted.length === batch) {
-                    server.removeListener('connection', onConnection);
-                    resolve();
-                }
-            });
-            for (let i = 0; i < batch; ++i)
-                clients.push(net.connect(port, '127.0.0.1').on('error', () => {}));
-        });
-        const t = now();
-        await Promise.all(accepted.map((socket) => supervisor.enqueue(PAYLOAD, socket)));
-        timedMs += now() - t;
-        clients.forEach((c) => c.destroy());
-        done += batch;
-    }
-    server.close();
-    return count / (timedMs / 1000);
-}
 
 // The package listens on fixed /tmp socket paths and leaves the workers' behind.
 const fs = require('fs');
@@ -101,7 +71,7 @@ async function main() {
         result.W1_rps = seq.perSecond;
         result.W2_rps = await pipelined(opts.pipelined);
         if (opts.handoffs > 0)
-            result.W7_hps = await handoffs(opts.handoffs);
+            result.W7_hps = await handoffs(opts.handoffs, (socket) => supervisor.enqueue(PAYLOAD, socket));
     }
     process.stdout.write(JSON.stringify(result) + '\n');
     supervisor.hardKill(); // the package then exits this process itself

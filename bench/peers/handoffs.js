@@ -1,0 +1,38 @@
+// W7 for the Node peers: connections made in groups outside the timer, then handed
+// over a batch at a time through handOver(socket), which returns a promise of the answer.
+'use strict';
+const net = require('net');
+
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+
+async function handoffs(count, handOver) {
+    const server = net.createServer({ pauseOnConnect: true });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = server.address().port;
+    let timedMs = 0;
+    for (let done = 0; done < count; ) {
+        const batch = Math.min(200, count - done);
+        const accepted = [];
+        const clients = [];
+        await new Promise((resolve) => {
+            server.on('connection', function onConnection(socket) {
+                accepted.push(socket);
+                if (accepted.length === batch) {
+                    server.removeListener('connection', onConnection);
+                    resolve();
+                }
+            });
+            for (let i = 0; i < batch; ++i)
+                clients.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+        });
+        const t = now();
+        await Promise.all(accepted.map(handOver));
+        timedMs += now() - t;
+        clients.forEach((c) => c.destroy());
+        done += batch;
+    }
+    server.close();
+    return count / (timedMs / 1000);
+}
+
+module.exports = { handoffs };
