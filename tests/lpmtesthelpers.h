@@ -41,11 +41,13 @@ inline qint64 monotonicNowNs()
             .count();
 }
 
-// The LpmError a finished future was rejected with, or nullopt if it resolved.
+// The LpmError a finished future was rejected with, or nullopt if it resolved (or was
+// cancelled by its caller). waitForFinished() rethrows a stored exception without
+// touching results, which a cancelled future does not have.
 inline std::optional<LpmError> rejection(QFuture<LpmResponse> future)
 {
     try {
-        future.result();
+        future.waitForFinished();
     } catch (const LpmError &e) {
         return e;
     }

@@ -42,6 +42,9 @@ private Q_SLOTS:
     void timeoutRejectsAndIgnoresLateAnswer();
     void timeoutTellsTheWorker();
     void timeoutsUnderLoadLeaveNothingBehind();
+    // Cancellation
+    void cancelReachesTheWorker();
+    void cancelledQueuedRequestNeverSent();
     // Retries and crashes
     void crashRejectsAndRespawns();
     void crashMessageNamesSignalAndStderr();
@@ -159,6 +162,43 @@ void tst_Lifecycle::timeoutsUnderLoadLeaveNothingBehind()
     const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
     QTRY_VERIFY_WITH_TIMEOUT(next.isFinished(), LongWaitMs);
     QVERIFY(!rejection(next));
+}
+
+// --- cancellation -----------------------------------------------------------------
+
+void tst_Lifecycle::cancelReachesTheWorker()
+{
+    LpmSupervisor supervisor(configFor(1));
+    QVERIFY(startAndWait(supervisor));
+    QFuture<LpmResponse> f = supervisor.enqueue(op(QStringLiteral("cancelable"), { { QStringLiteral("ms"), 30000 } }));
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().value(0).inFlight(), 1, LongWaitMs);
+    f.cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.pendingCount(), 0, LongWaitMs);
+    QVERIFY(f.isCanceled());
+    QVERIFY(f.isFinished());
+    QVERIFY(!rejection(f)); // cancelled, not failed: no LpmError inside
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        const auto stats = supervisor.enqueue(op(QStringLiteral("stats")));
+        return waitFor(stats) && stats.result().data().toMap().value(QStringLiteral("canceled")).toInt() == 1;
+    }(), LongWaitMs);
+}
+
+void tst_Lifecycle::cancelledQueuedRequestNeverSent()
+{
+    LpmSupervisorConfig config = configFor(1);
+    config.worker.maxInFlight = 1;
+    LpmSupervisor supervisor(config);
+    QVERIFY(startAndWait(supervisor));
+    const auto slow = supervisor.enqueue(sleepFor(1000));
+    QFuture<LpmResponse> queued = supervisor.enqueue(op(QStringLiteral("echo")));
+    QCOMPARE(supervisor.queueLength(), 1);
+    queued.cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.queueLength(), 0, LongWaitMs);
+    QVERIFY(waitFor(slow));
+    QVERIFY(!rejection(slow));
+    QVERIFY(queued.isCanceled());
+    QCOMPARE(supervisor.pendingCount(), 0);
+    QCOMPARE(supervisor.workers().value(0).handled(), 1); // only the slow one reached it
 }
 
 // --- retries and crashes ----------------------------------------------------------

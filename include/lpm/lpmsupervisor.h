@@ -61,6 +61,8 @@ public:
     void start();
 
     // Thread-safe. The future resolves with the worker's answer or rejects with LpmError.
+    // Cancelling it (QFuture::cancel()) withdraws the request within a tenth of a second:
+    // a queued one is never sent, a running one's worker gets LpmRequest::canceled().
     QFuture<LpmResponse> enqueue(const QVariant &payload, const LpmRequestOptions &options = {});
     // Sends stream's bytes to the worker too (LpmRequest::stream()), with bounded memory.
     // stream must be open for reading, live in the supervisor's thread and be called

@@ -17,9 +17,10 @@ struct LpmWorkerConfig
     int restarts = 5;            // at most this many respawns ...
     int maxRestartsInInterval = 120; // ... within this many seconds (a sliding window)
     // Requests one worker holds at once at most; the rest wait in the queue for the
-    // first worker with room. 1 suits long CPU-bound jobs (an idle worker never waits
-    // behind a busy one's backlog); a deeper pipeline suits many short requests.
-    int maxInFlight = 256;
+    // first worker with room. 0: no limit, which pipelines short requests fastest.
+    // 1 suits long CPU-bound jobs: an idle worker never waits while another has a
+    // backlog, and a backlog queued before start() spreads as workers come up.
+    int maxInFlight = 0;
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

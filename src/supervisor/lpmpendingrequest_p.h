@@ -41,6 +41,15 @@ public:
         promise.addResult(LpmResponse(id, createdAt, data, stream));
         promise.finish();
     }
+    // The caller cancelled the future (QFuture::cancel()); it stays cancelled.
+    bool isCanceledByCaller() const { return !finished && promise.isCanceled(); }
+    void finishCanceled()
+    {
+        if (finished)
+            return;
+        finished = true;
+        promise.finish();
+    }
     void reject(const LpmError &error)
     {
         if (finished)

@@ -83,3 +83,13 @@ std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeAll()
     m_requests.clear();
     return taken;
 }
+
+std::vector<QUuid> LpmRequestTable::canceledIds() const
+{
+    std::vector<QUuid> ids;
+    for (const auto &entry : m_requests) {
+        if (entry.second->isCanceledByCaller())
+            ids.push_back(entry.first);
+    }
+    return ids;
+}

@@ -31,6 +31,9 @@ public:
     // Empties the table.
     std::vector<std::unique_ptr<LpmPendingRequest>> takeAll();
 
+    // Ids of the requests whose caller cancelled their future.
+    std::vector<QUuid> canceledIds() const;
+
     int size() const { return int(m_requests.size()); }
     int queuedCount() const { return m_queuedCount; }
 

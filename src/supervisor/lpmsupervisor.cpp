@@ -27,6 +27,7 @@ namespace {
 // How long a hard-killed worker may take to exit before it gets SIGKILL.
 constexpr int HardKillGraceMs = 1000;
 constexpr int HealthSampleMs = 500;
+constexpr int CancelSweepMs = 100;
 // Room for a broadcast frame's own fields around the payload.
 constexpr qsizetype RequestOverhead = 64;
 } // namespace
@@ -72,6 +73,10 @@ LpmSupervisor::LpmSupervisor(const LpmSupervisorConfig &config, QObject *parent)
         d->restartLimitHit = false;
         d->replaceWorkersIfAllowed();
     });
+    // Qt 6.4 tells a promise nothing when its future is cancelled: look every so often,
+    // and only while requests are pending.
+    d->cancelSweep.setInterval(CancelSweepMs);
+    connect(&d->cancelSweep, &QTimer::timeout, this, [d] { d->sweepCanceled(); });
     d->softKillGrace.setSingleShot(true);
     connect(&d->softKillGrace, &QTimer::timeout, this, [this] {
         qCWarning(lcLpmSupervisor) << "soft kill grace period over - hard-killing the pool";

@@ -96,7 +96,9 @@ LpmWorkerHandle *LpmSupervisorPrivate::pickFor(const LpmPendingRequest *request)
     const auto target = request->hasSocket
             ? LpmDispatcher::pickForSocket(workers.begin(), workers.end(), loadOf)
             : LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf,
-                                            qMax(1, config.worker.maxInFlight));
+                                            config.worker.maxInFlight > 0
+                                                    ? config.worker.maxInFlight
+                                                    : std::numeric_limits<int>::max());
     return target == workers.end() ? nullptr : *target;
 }
 
@@ -112,6 +114,8 @@ void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
         return;
     }
     LpmPendingRequest *raw = requests.insert(std::move(request));
+    if (!cancelSweep.isActive())
+        cancelSweep.start();
     if (raw->timeoutMs >= 0) {
         const QUuid id = raw->id;
         QTimer::singleShot(raw->timeoutMs, q, [this, id] { onTimeout(id); });
@@ -201,6 +205,22 @@ void LpmSupervisorPrivate::onTimeout(const QUuid &id)
     expired->reject(LpmError(LpmError::Code::TimedOut,
                              QStringLiteral("No answer within %1 ms.").arg(expired->timeoutMs)));
     retireIdleWorkersWhenDrained();
+}
+
+void LpmSupervisorPrivate::sweepCanceled()
+{
+    for (const QUuid &id : requests.canceledIds()) {
+        std::unique_ptr<LpmPendingRequest> canceled = requests.take(id);
+        if (canceled->worker)
+            canceled->worker->cancel(id); // LpmRequest::canceled() there; a late answer is dropped
+        if (canceled->pump)
+            canceled->pump->abort();
+        qCDebug(lcLpmSupervisor) << "request" << id << "was cancelled by its caller";
+        canceled->finishCanceled();
+    }
+    if (requests.size() == 0)
+        cancelSweep.stop();
+    dispatchQueued();
 }
 
 void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &message)
@@ -593,6 +613,7 @@ void LpmSupervisorPrivate::stopAllWorkers()
     healthTimer.stop();
     restartTimer.stop();
     softKillGrace.stop();
+    cancelSweep.stop();
     state = LpmSupervisor::State::Stopped;
     for (LpmWorkerHandle *worker : workers)
         QObject::disconnect(worker, nullptr, q, nullptr);

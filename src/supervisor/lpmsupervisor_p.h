@@ -41,6 +41,8 @@ public:
     void dispatchQueued();
     bool sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request);
     void onTimeout(const QUuid &id);
+    // Drops the requests whose caller cancelled the future; their workers are told.
+    void sweepCanceled();
     void onAnswer(LpmWorkerHandle *worker, const LpmIpc::Message &message);
     void onEvent(LpmWorkerHandle *worker, const LpmIpc::Message &message);
     // Hands every shared listening server to worker.
@@ -84,6 +86,7 @@ public:
     QTimer restartTimer;   // fires when the restart window has room again
     QTimer healthTimer;    // samples every worker's RSS
     QTimer softKillGrace;  // escalates a soft kill to a hard kill
+    QTimer cancelSweep;    // looks for cancelled futures while requests are pending
     std::optional<QPromise<void>> softKillPromise;
     // Set when a worker could not be started, so requests fail instead of waiting.
     std::optional<LpmError> startFailure;
