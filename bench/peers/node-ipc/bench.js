@@ -10,7 +10,7 @@
 const { fork } = require('child_process');
 const path = require('path');
 const { idleMemory, IDLE_SETTLE_MS, quantile, options } = require('../procmemory');
-const { handoffs } = require('../handoffs');
+const { sequential, pipelined, handoffs } = require('../workloads');
 
 const opts = options({ workers: 2, sequential: 10000, pipelined: 100000, handoffs: 5000,
                        'stream-mib': 256, 'start-only': 0 });
@@ -47,25 +47,8 @@ function enqueue(data, socket) {
     });
 }
 
-async function sequential(count) {
-    const latencies = new Float64Array(count);
-    const start = now();
-    for (let i = 0; i < count; ++i) {
-        const t = now();
-        await enqueue(PAYLOAD);
-        latencies[i] = (now() - t) * 1000;
-    }
-    return { latencies, perSecond: count / ((now() - start) / 1000) };
-}
-
-async function pipelined(count) {
-    const start = now();
-    const all = [];
-    for (let i = 0; i < count; ++i)
-        all.push(enqueue(PAYLOAD));
-    await Promise.all(all);
-    return count / ((now() - start) / 1000);
-}
+// The peer's own call, for the shared workloads.
+const send = () => enqueue(PAYLOAD);
 
 // The raw stream: bytes written to the first worker's stdin pipe in 256 KiB blocks.
 async function stream(mib) {
@@ -91,12 +74,12 @@ async function main() {
     if (!opts['start-only']) {
         await sleep(IDLE_SETTLE_MS);
         Object.assign(result, idleMemory(workers.map((w) => w.pid)));
-        await sequential(1000); // warm-up, as LPM gets
-        const seq = await sequential(opts.sequential);
+        await sequential(1000, send); // warm-up, as LPM gets
+        const seq = await sequential(opts.sequential, send);
         result.W1_p50_us = quantile(seq.latencies, 0.5);
         result.W1_p99_us = quantile(seq.latencies, 0.99);
         result.W1_rps = seq.perSecond;
-        result.W2_rps = await pipelined(opts.pipelined);
+        result.W2_rps = await pipelined(opts.pipelined, send);
         if (opts.handoffs > 0)
             result.W7_hps = await handoffs(opts.handoffs, (socket) => enqueue(PAYLOAD, socket));
         if (opts['stream-mib'] > 0)
