@@ -11,6 +11,7 @@
 #include <lpm/lpmsupervisor.h>
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworker.h>
+#include <lpm/lpmworkerexit.h>
 #include <lpm/lpmworkerhealth.h>
 #include <lpm/lpmworkermodel.h>
 #include <lpm/lpmworkerstatus.h>

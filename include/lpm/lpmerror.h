@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lpm/lpmglobal.h>
+#include <lpm/lpmworkerexit.h>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qexception.h>
@@ -34,6 +35,8 @@ public:
     Q_ENUM(Code)
 
     explicit LpmError(Code code, const QString &detail = {});
+    // A rejection caused by a worker's exit (WorkerCrashed) carries how it ended.
+    LpmError(Code code, const QString &detail, const LpmWorkerExit &exit);
     LpmError(const LpmError &other);
     LpmError &operator=(const LpmError &other);
     ~LpmError() override;
@@ -43,6 +46,10 @@ public:
     QString message() const;
     // The specific circumstances (exit status, type name, ...), untranslated.
     QString detail() const;
+    // The exit of the worker that held the request, for a WorkerCrashed rejection;
+    // hasWorkerExit() is false otherwise.
+    bool hasWorkerExit() const;
+    LpmWorkerExit workerExit() const;
 
     const char *what() const noexcept override;
     void raise() const override { throw *this; }

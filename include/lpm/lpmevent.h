@@ -39,7 +39,7 @@ public:
     bool respond(const QVariant &answer = {}) const;
 
 private:
-    friend class LpmSupervisorPrivate;
+    friend class LpmEventBridge;
     explicit LpmEvent(LpmEventData *data);
     QExplicitlySharedDataPointer<LpmEventData> d;
 };

@@ -21,6 +21,10 @@ struct LpmWorkerConfig
     // 1 suits long CPU-bound jobs: an idle worker never waits while another has a
     // backlog, and a backlog queued before start() spreads as workers come up.
     int maxInFlight = 0;
+    // Milliseconds a worker may take from spawn to ready(); one that takes longer is
+    // killed (LpmWorkerExit::Reason::StartTimedOut) and its slot refilled under the
+    // restart policy. -1: no limit.
+    int startTimeout = 30000;
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

@@ -1,11 +1,14 @@
 #include <lpm/lpmerror.h>
 
+#include <optional>
+
 class LpmErrorData : public QSharedData
 {
 public:
     LpmError::Code code = LpmError::Code::ProtocolError;
     QString detail;
     QByteArray what; // message() in UTF-8, kept alive for what()
+    std::optional<LpmWorkerExit> exit;
 };
 
 /*!
@@ -28,6 +31,12 @@ LpmError::LpmError(Code code, const QString &detail) : d(new LpmErrorData)
     d->what = message().toUtf8();
 }
 
+LpmError::LpmError(Code code, const QString &detail, const LpmWorkerExit &exit)
+    : LpmError(code, detail)
+{
+    d->exit = exit;
+}
+
 LpmError::LpmError(const LpmError &other) = default;
 LpmError &LpmError::operator=(const LpmError &other) = default;
 LpmError::~LpmError() = default;
@@ -40,6 +49,16 @@ LpmError::Code LpmError::code() const
 QString LpmError::detail() const
 {
     return d->detail;
+}
+
+bool LpmError::hasWorkerExit() const
+{
+    return d->exit.has_value();
+}
+
+LpmWorkerExit LpmError::workerExit() const
+{
+    return d->exit.value_or(LpmWorkerExit());
 }
 
 QString LpmError::message() const

@@ -7,10 +7,13 @@
 #include "lpmmessage_p.h"
 
 #include <QtCore/qobject.h>
-#include <QtNetwork/qlocalsocket.h>
+#include <QtCore/qpointer.h>
 
-// One end of the private control channel between the supervisor and a worker:
-// a connected socketpair descriptor wrapped in a QLocalSocket.
+class QIODevice;
+
+// The framed message channel between a supervisor and a worker, over any open
+// byte device: a QLocalSocket on a socketpair for local workers, a launcher's
+// stdin/stdout for others. It knows nothing of descriptors.
 //
 // Both ends send a Hello (protocol version and pid) first and expect one first;
 // after that, every complete frame is decoded and delivered in order. Anything
@@ -21,8 +24,14 @@ class LpmChannel : public QObject
 {
     Q_OBJECT
 public:
-    // Takes ownership of descriptor.
-    explicit LpmChannel(qintptr descriptor, QObject *parent = nullptr);
+    // Bytes written but not yet taken by the peer past which the peer counts as no
+    // longer reading (backlogExceeded()): two frames of the largest size.
+    static constexpr qint64 MaxBacklog = 2 * LpmIpc::MaxFrameSize;
+
+    // Takes ownership of device, which must be open for reading and writing.
+    explicit LpmChannel(QIODevice *device, QObject *parent = nullptr);
+    // A channel over a connected stream socket descriptor (taken over, even on failure).
+    static LpmChannel *overSocket(int descriptor, QObject *parent = nullptr);
     ~LpmChannel() override;
 
     bool isConnected() const;
@@ -31,10 +40,11 @@ public:
 
     // Returns false (with error set) if the message cannot be encoded; nothing is sent then.
     bool send(const LpmIpc::Message &message, QString *error = nullptr);
-    // Writes out whatever is buffered without blocking.
-    void flush();
     // Writes out everything buffered, waiting up to timeoutMs; for use before exiting.
     void flushBlocking(int timeoutMs);
+    // Reads and delivers, now, everything the peer wrote before it went away: its last
+    // words are in the kernel's buffer even when the process is already gone.
+    void drain();
     void close();
 
     qint64 bytesToWrite() const;
@@ -43,16 +53,22 @@ Q_SIGNALS:
     void helloReceived(qint64 peerPid);
     void messageReceived(const LpmIpc::Message &message);
     void protocolError(const QString &reason);
+    // More than MaxBacklog bytes wait for the peer: it stopped reading. Emitted once.
+    void backlogExceeded();
+    // Bytes went out to the peer (bytesToWrite() is lower now).
+    void bytesWritten();
     void disconnected();
 
 private:
     void readFrames();
     void fail(const QString &reason);
 
-    QLocalSocket m_socket;
+    QPointer<QIODevice> m_device;
     LpmFrameReader m_reader;
     QByteArray m_outgoing;
     qint64 m_peerPid = 0;
     bool m_helloReceived = false;
     bool m_failed = false;
+    bool m_closed = false;
+    bool m_backlogReported = false;
 };

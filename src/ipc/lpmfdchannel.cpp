@@ -67,6 +67,17 @@ void LpmFdChannel::close()
     m_queue.clear();
 }
 
+void LpmFdChannel::setReadingPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(!paused);
+    if (!paused) // what came meanwhile raised no new notification
+        QMetaObject::invokeMethod(this, &LpmFdChannel::readAvailable, Qt::QueuedConnection);
+}
+
 void LpmFdChannel::writeQueued()
 {
     while (!m_queue.empty() && m_fd >= 0) {
@@ -111,7 +122,7 @@ void LpmFdChannel::writeQueued()
 
 void LpmFdChannel::readAvailable()
 {
-    while (m_fd >= 0) {
+    while (m_fd >= 0 && !m_paused) {
         char buffer[HeaderSize + MaxBodySize];
         struct iovec iov;
         iov.iov_base = buffer;
@@ -150,11 +161,12 @@ void LpmFdChannel::readAvailable()
         const quint8 kind = quint8(buffer[0]);
         const bool wellFormed = n >= HeaderSize && !(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
                 && fds.size() <= 1 && kind >= quint8(Kind::Server)
-                && kind <= quint8(Kind::StreamBack);
+                && kind <= quint8(Kind::Stream);
         if (!wellFormed) {
             for (int fd : std::as_const(fds))
                 ::close(fd);
             qCWarning(lcLpmIpc) << "malformed message on the descriptor channel";
+            close(); // nothing more is read from a peer that broke the protocol
             Q_EMIT protocolError(QStringLiteral("a malformed message on the descriptor channel"));
             return;
         }

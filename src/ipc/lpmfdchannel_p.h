@@ -24,10 +24,9 @@ class LpmFdChannel : public QObject
     Q_OBJECT
 public:
     enum class Kind : quint8 {
-        Server = 1,     // a listening socket shared with every worker (broadcast)
-        Socket = 2,     // a connection handed to the worker that holds request id
-        StreamIn = 3,   // the worker's end of a stream to request id
-        StreamBack = 4, // the supervisor's end of a stream answering request id
+        Server = 1, // a listening socket shared with every worker (broadcast)
+        Socket = 2, // a connection handed over with message id
+        Stream = 3, // the reading end of the stream that goes with message id
     };
 
     struct Message
@@ -49,6 +48,11 @@ public:
     bool send(const Message &message, int fd);
     void close();
     bool isOpen() const { return m_fd >= 0; }
+    // While paused, nothing is read: descriptors wait in the kernel, counted against
+    // the sender, until reading resumes.
+    void setReadingPaused(bool paused);
+    // Reads every message already there, now.
+    void drain() { readAvailable(); }
 
 Q_SIGNALS:
     // The receiver owns fd (close-on-exec is set).
@@ -68,4 +72,5 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     std::deque<Outgoing> m_queue;
+    bool m_paused = false;
 };

@@ -28,6 +28,7 @@ int fieldCount(MessageType type)
     case MessageType::HardKill:
         return 0;
     case MessageType::Cancel:
+    case MessageType::Canceled:
     case MessageType::SocketClosed:
         return 1;
     case MessageType::Hello:
@@ -62,6 +63,7 @@ bool writeFields(LpmCborWriter &w, const Message &m)
     case MessageType::HardKill:
         return false;
     case MessageType::Cancel:
+    case MessageType::Canceled:
     case MessageType::SocketClosed:
         writeId(w, m.id);
         return false;
@@ -161,6 +163,7 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
     case MessageType::HardKill:
         return true;
     case MessageType::Cancel:
+    case MessageType::Canceled:
     case MessageType::SocketClosed:
         return readId(r, &m->id);
     case MessageType::Request:
@@ -198,14 +201,155 @@ bool isKnownType(quint8 type)
 
 } // namespace
 
-Message streamEndMessage(const QUuid &id, bool ok, int failureCode, const QString &error)
+Message Message::hello(qint64 pid)
 {
-    Message message;
-    message.type = MessageType::StreamEnd;
-    message.id = id;
-    message.errorCode = ok ? 0 : failureCode;
-    message.errorDetail = error;
-    return message;
+    Message m;
+    m.type = MessageType::Hello;
+    m.version = ProtocolVersion;
+    m.pid = pid;
+    return m;
+}
+
+Message Message::control(MessageType type)
+{
+    Message m;
+    m.type = type;
+    return m;
+}
+
+Message Message::request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload)
+{
+    Message m;
+    m.type = MessageType::Request;
+    m.id = id;
+    m.createdAt = createdAt;
+    m.encodedPayload = encodedPayload;
+    return m;
+}
+
+Message Message::response(const QUuid &id, const QByteArray &encodedPayload)
+{
+    Message m;
+    m.type = MessageType::Response;
+    m.id = id;
+    m.encodedPayload = encodedPayload;
+    return m;
+}
+
+Message Message::responseError(const QUuid &id, int errorCode, const QString &detail)
+{
+    Message m;
+    m.type = MessageType::ResponseError;
+    m.id = id;
+    m.errorCode = errorCode;
+    m.errorDetail = detail;
+    return m;
+}
+
+Message Message::health(qint64 rss, qint64 heapTotal, qint64 heapUsed)
+{
+    Message m;
+    m.type = MessageType::Health;
+    m.rss = rss;
+    m.heapTotal = heapTotal;
+    m.heapUsed = heapUsed;
+    return m;
+}
+
+Message Message::cancel(const QUuid &id)
+{
+    Message m;
+    m.type = MessageType::Cancel;
+    m.id = id;
+    return m;
+}
+
+Message Message::canceled(const QUuid &id)
+{
+    Message m;
+    m.type = MessageType::Canceled;
+    m.id = id;
+    return m;
+}
+
+Message Message::event(const QUuid &id, qint64 createdAt, const QString &name,
+                       const QByteArray &encodedPayload)
+{
+    Message m;
+    m.type = MessageType::Event;
+    m.id = id;
+    m.createdAt = createdAt;
+    m.name = name;
+    m.encodedPayload = encodedPayload;
+    return m;
+}
+
+Message Message::eventReply(const QUuid &id, const QByteArray &encodedPayload)
+{
+    Message m;
+    m.type = MessageType::EventReply;
+    m.id = id;
+    m.encodedPayload = encodedPayload;
+    return m;
+}
+
+Message Message::eventReject(const QUuid &id, int errorCode, const QString &detail)
+{
+    Message m;
+    m.type = MessageType::EventReject;
+    m.id = id;
+    m.errorCode = errorCode;
+    m.errorDetail = detail;
+    return m;
+}
+
+Message Message::broadcast(const QString &name, const QByteArray &encodedPayload)
+{
+    Message m;
+    m.type = MessageType::Broadcast;
+    m.name = name;
+    m.encodedPayload = encodedPayload;
+    return m;
+}
+
+Message Message::streamEnd(const QUuid &id, bool ok, const QString &error)
+{
+    Message m;
+    m.type = MessageType::StreamEnd;
+    m.id = id;
+    m.errorCode = ok ? 0 : int(LpmError::Code::StreamFailed);
+    m.errorDetail = error;
+    return m;
+}
+
+Message Message::socketClosed(const QUuid &id)
+{
+    Message m;
+    m.type = MessageType::SocketClosed;
+    m.id = id;
+    return m;
+}
+
+std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
+                                      QByteArray *encoded)
+{
+    QString what;
+    bool tooManyItems = false;
+    if (!LpmPayloadCodec::encode(value, encoded, &what, &tooManyItems)) {
+        encoded->clear();
+        if (tooManyItems)
+            return LpmError(LpmError::Code::PayloadTooLarge, QStringLiteral("It holds %1.").arg(what));
+        return LpmError(LpmError::Code::NotSerializable, QStringLiteral("It holds %1.").arg(what));
+    }
+    const qsizetype room = MaxFrameSize - FrameOverhead - fieldBytes;
+    if (encoded->size() > room) {
+        const QString detail = QStringLiteral("%1 bytes encoded, at most %2.")
+                                       .arg(encoded->size() + fieldBytes)
+                                       .arg(MaxFrameSize - FrameOverhead);
+        encoded->clear();
+        return LpmError(LpmError::Code::PayloadTooLarge, detail);
+    }
+    return std::nullopt;
 }
 
 bool appendFrame(QByteArray &out, const Message &message, QString *error)
@@ -283,6 +427,7 @@ QString typeName(MessageType type)
     case MessageType::Broadcast: return QStringLiteral("broadcast");
     case MessageType::StreamEnd: return QStringLiteral("stream-end");
     case MessageType::SocketClosed: return QStringLiteral("socket-closed");
+    case MessageType::Canceled: return QStringLiteral("canceled");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

@@ -9,6 +9,10 @@
 #include <QtCore/quuid.h>
 #include <QtCore/qvariant.h>
 
+#include <lpm/lpmerror.h>
+
+#include <optional>
+
 // The messages exchanged on the control channel and their encoding.
 //
 // A frame is a 32-bit little-endian length, then that many bytes: a type byte and
@@ -17,11 +21,14 @@
 namespace LpmIpc {
 
 // Bumped whenever a frame's layout changes; both sides must agree.
-constexpr quint32 ProtocolVersion = 1;
+constexpr quint32 ProtocolVersion = 2;
 // The length field covers the type byte and the body.
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.
 constexpr qsizetype MaxFrameSize = 64 * 1024 * 1024;
+// Room in a frame for a message's fixed fields around its payload (type, array head,
+// id, timestamp, attachment kind); names and preludes are counted on top.
+constexpr qsizetype FrameOverhead = 64;
 // Name the channels' descriptor numbers in a worker's environment.
 inline constexpr char ChannelFdVariable[] = "LPM_IPC_FD";
 inline constexpr char DescriptorChannelFdVariable[] = "LPM_FD_CHANNEL_FD";
@@ -36,16 +43,17 @@ enum class MessageType : quint8 {
     Health = 7,        // worker: rss, heapTotal, heapUsed
     SoftKill = 8,      // supervisor: finish what you hold, then exit
     HardKill = 9,      // supervisor: exit now
-    Cancel = 10,       // supervisor: id; the request's future has ended (timed out)
+    Cancel = 10,       // supervisor: id; the request's future has ended (timed out, canceled)
     Event = 11,        // worker: id, createdAt, name, payload (sendEvent)
     EventReply = 12,   // supervisor: id, payload (LpmEvent::respond)
     EventReject = 13,  // supervisor: id, LpmError code, detail (no answer will come)
     Broadcast = 14,    // supervisor: name, payload
     StreamEnd = 15,    // both: id, 0 or an error code, detail (how a stream's source ended)
     SocketClosed = 16, // worker: id (a handed-over connection is closed)
+    Canceled = 17,     // worker: id; a Cancel found the request unanswered and it is dropped
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::SocketClosed;
+constexpr MessageType LastMessageType = MessageType::Canceled;
 
 // What comes with a request or response on the descriptor channel, under its id.
 enum class Attachment : quint8 {
@@ -56,13 +64,33 @@ enum class Attachment : quint8 {
 
 struct Message
 {
+    // One constructor per type: every message is built in one place.
+    static Message hello(qint64 pid);
+    // Ready, Busy, SoftKill, HardKill: no fields.
+    static Message control(MessageType type);
+    static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload);
+    static Message response(const QUuid &id, const QByteArray &encodedPayload);
+    static Message responseError(const QUuid &id, int errorCode, const QString &detail);
+    static Message health(qint64 rss, qint64 heapTotal, qint64 heapUsed);
+    static Message cancel(const QUuid &id);
+    static Message canceled(const QUuid &id);
+    static Message event(const QUuid &id, qint64 createdAt, const QString &name,
+                         const QByteArray &encodedPayload);
+    static Message eventReply(const QUuid &id, const QByteArray &encodedPayload);
+    static Message eventReject(const QUuid &id, int errorCode, const QString &detail);
+    static Message broadcast(const QString &name, const QByteArray &encodedPayload);
+    // How a stream's source ended: errorCode 0 when cleanly, else StreamFailed.
+    static Message streamEnd(const QUuid &id, bool ok, const QString &error);
+    static Message socketClosed(const QUuid &id);
+
     MessageType type = MessageType::Hello;
 
     // Hello
     quint32 version = 0;
     qint64 pid = 0;
 
-    // Request, Response, ResponseError, Cancel, Event, EventReply, EventReject
+    // Request, Response, ResponseError, Cancel, Canceled, Event, EventReply,
+    // EventReject, StreamEnd, SocketClosed
     QUuid id;
     qint64 createdAt = 0;   // Request, Event: ns on the monotonic clock
     QString name;           // Event, Broadcast
@@ -85,9 +113,12 @@ struct Message
     qint64 heapUsed = 0;
 };
 
-// How a stream's source ended: errorCode 0 when cleanly, else StreamFailed (whose
-// value the caller passes, as this layer knows nothing of LpmError).
-Message streamEndMessage(const QUuid &id, bool ok, int failureCode, const QString &error);
+// The one gate every payload passes before it goes into a frame: encodes value as
+// CBOR into *encoded and checks that it fits a frame beside fieldBytes of the
+// message's other variable fields (a name, a socket's prelude). Returns nullopt when
+// it does, else the refusal: NotSerializable naming the type, or PayloadTooLarge.
+std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
+                                      QByteArray *encoded);
 
 // Appends one whole frame for message to out. Fails (out unchanged) when the
 // payload is not serializable or the frame would exceed MaxFrameSize.

@@ -9,28 +9,50 @@
 
 namespace {
 
-// Deep nesting is refused on both sides so that a hostile peer cannot exhaust the stack.
-constexpr int MaxDepth = 512;
+using LpmPayloadCodec::MaxDepth;
+using LpmPayloadCodec::MaxItems;
 
-bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth);
+// Counts the values of one payload, so that both sides refuse the same ones: a frame
+// of one-byte CBOR nulls would otherwise decode into some 2 GB of QVariants.
+struct Budget
+{
+    qsizetype items = 0;
+    bool exceeded = false;
 
-bool writeMapEntries(LpmCborWriter &w, const QVariantMap &map, QString *error, int depth)
+    bool spend(QString *error)
+    {
+        if (++items <= MaxItems)
+            return true;
+        exceeded = true;
+        *error = QStringLiteral("more than %1 values").arg(MaxItems);
+        return false;
+    }
+};
+
+bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, Budget &budget);
+
+bool writeMapEntries(LpmCborWriter &w, const QVariantMap &map, QString *error, int depth,
+                     Budget &budget)
 {
     w.startMap(quint64(map.size()));
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        if (!budget.spend(error)) // the key
+            return false;
         w.appendText(it.key());
-        if (!writeValue(w, it.value(), error, depth + 1))
+        if (!writeValue(w, it.value(), error, depth + 1, budget))
             return false;
     }
     return true;
 }
 
-bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth)
+bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, Budget &budget)
 {
     if (depth > MaxDepth) {
         *error = QStringLiteral("nesting deeper than %1 levels").arg(MaxDepth);
         return false;
     }
+    if (!budget.spend(error))
+        return false;
     switch (v.typeId()) {
     case QMetaType::UnknownType:
     case QMetaType::Nullptr:
@@ -69,28 +91,31 @@ bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth)
     case QMetaType::QStringList: {
         const QStringList list = v.toStringList();
         w.startArray(quint64(list.size()));
-        for (const QString &s : list)
+        for (const QString &s : list) {
+            if (!budget.spend(error))
+                return false;
             w.appendText(s);
+        }
         return true;
     }
     case QMetaType::QVariantList: {
         const QVariantList list = v.toList();
         w.startArray(quint64(list.size()));
         for (const QVariant &item : list) {
-            if (!writeValue(w, item, error, depth + 1))
+            if (!writeValue(w, item, error, depth + 1, budget))
                 return false;
         }
         return true;
     }
     case QMetaType::QVariantMap:
-        return writeMapEntries(w, v.toMap(), error, depth);
+        return writeMapEntries(w, v.toMap(), error, depth, budget);
     case QMetaType::QVariantHash: {
         // Sorted on the wire, so equal hashes encode equally.
         const QVariantHash hash = v.toHash();
         QVariantMap sorted;
         for (auto it = hash.cbegin(); it != hash.cend(); ++it)
             sorted.insert(it.key(), it.value());
-        return writeMapEntries(w, sorted, error, depth);
+        return writeMapEntries(w, sorted, error, depth, budget);
     }
     case QMetaType::QDateTime: {
         const QDateTime dt = v.toDateTime();
@@ -196,7 +221,7 @@ namespace {
 using LpmPayloadCodec::readBytes;
 using LpmPayloadCodec::readText;
 
-bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth);
+bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, Budget &budget);
 
 // Moves past a scalar just read. At the top level of a buffer, running out of data
 // right after a complete item is the normal end, not an error.
@@ -246,12 +271,14 @@ bool readTagged(QCborStreamReader &r, QVariant *out, QString *error)
     }
 }
 
-bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth)
+bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, Budget &budget)
 {
     if (depth > MaxDepth) {
         *error = QStringLiteral("nesting deeper than %1 levels").arg(MaxDepth);
         return false;
     }
+    if (!budget.spend(error))
+        return false;
     switch (r.type()) {
     case QCborStreamReader::UnsignedInteger: {
         const quint64 n = r.toUnsignedInteger();
@@ -293,7 +320,7 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth)
             break;
         while (r.hasNext()) {
             QVariant item;
-            if (!readValue(r, &item, error, depth + 1))
+            if (!readValue(r, &item, error, depth + 1, budget))
                 return false;
             list.append(std::move(item));
         }
@@ -308,12 +335,14 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth)
             break;
         while (r.hasNext()) {
             QString key;
+            if (!budget.spend(error))
+                return false;
             if (!readText(r, &key, error)) {
                 *error = QStringLiteral("a map key that is not a text string");
                 return false;
             }
             QVariant item;
-            if (!readValue(r, &item, error, depth + 1))
+            if (!readValue(r, &item, error, depth + 1, budget))
                 return false;
             map.insert(key, std::move(item));
         }
@@ -364,19 +393,23 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth)
 
 namespace LpmPayloadCodec {
 
-bool append(QByteArray &out, const QVariant &value, QString *error)
+bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems)
 {
     const qsizetype start = out.size();
     LpmCborWriter writer(out);
-    if (writeValue(writer, value, error, 0))
-        return true;
-    out.truncate(start); // nothing half-written stays behind
-    return false;
+    Budget budget;
+    const bool ok = writeValue(writer, value, error, 0, budget);
+    if (tooManyItems)
+        *tooManyItems = budget.exceeded;
+    if (!ok)
+        out.truncate(start); // nothing half-written stays behind
+    return ok;
 }
 
 bool read(QCborStreamReader &reader, QVariant *value, QString *error)
 {
-    return readValue(reader, value, error, 0);
+    Budget budget;
+    return readValue(reader, value, error, 0, budget);
 }
 
 bool atCleanEnd(QCborStreamReader &reader, qsizetype size)
@@ -386,10 +419,10 @@ bool atCleanEnd(QCborStreamReader &reader, qsizetype size)
             && reader.currentOffset() == size;
 }
 
-bool encode(const QVariant &value, QByteArray *out, QString *error)
+bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems)
 {
     out->clear();
-    return append(*out, value, error);
+    return append(*out, value, error, tooManyItems);
 }
 
 bool decode(const QByteArray &cbor, QVariant *value, QString *error)

@@ -15,11 +15,18 @@
 // Lists come back as QVariantList, hashes as QVariantMap, integers as int when they
 // fit and qlonglong (or qulonglong above its range) otherwise. Anything else (a
 // QObject *, a QPoint, an unregistered type) is refused, naming the type.
+//
+// Both directions spend a budget per payload: at most MaxItems values (a map entry
+// counts its key too) nested at most MaxDepth deep, so decoding what a peer sent
+// costs bounded time, stack and memory, and an encodable payload always decodes.
 namespace LpmPayloadCodec {
 
+constexpr int MaxDepth = 512;
+constexpr qsizetype MaxItems = qsizetype(1) << 20;
+
 // Appends one CBOR item for value to out. On failure returns false, sets error and
-// leaves out as it was.
-bool append(QByteArray &out, const QVariant &value, QString *error);
+// leaves out as it was; tooManyItems says whether the budget was the reason.
+bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems = nullptr);
 
 // Reads one CBOR item. On failure returns false and sets error.
 bool read(QCborStreamReader &reader, QVariant *value, QString *error);
@@ -32,7 +39,7 @@ bool readBytes(QCborStreamReader &reader, QByteArray *bytes, QString *error);
 bool atCleanEnd(QCborStreamReader &reader, qsizetype size);
 
 // Convenience: one payload in a byte array of its own.
-bool encode(const QVariant &value, QByteArray *out, QString *error);
+bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems = nullptr);
 bool decode(const QByteArray &cbor, QVariant *value, QString *error);
 
 } // namespace LpmPayloadCodec

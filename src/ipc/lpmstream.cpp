@@ -24,7 +24,7 @@ constexpr qint64 ReadBufferBytes = 1024 * 1024;
     \endcode
 */
 
-LpmStream *LpmStreamPrivate::create(int descriptor, QObject *parent)
+LpmStream *LpmStreamPrivate::create(QObject *parent)
 {
     auto *stream = new LpmStream;
     stream->setParent(parent);
@@ -33,12 +33,22 @@ LpmStream *LpmStreamPrivate::create(int descriptor, QObject *parent)
     QObject::connect(&d->socket, &QLocalSocket::readyRead, stream, &QIODevice::readyRead);
     QObject::connect(&d->socket, &QLocalSocket::readChannelFinished, stream, [d] { d->onEndOfBytes(); });
     QObject::connect(&d->socket, &QLocalSocket::disconnected, stream, [d] { d->onEndOfBytes(); });
-    if (!d->socket.setSocketDescriptor(descriptor, QLocalSocket::ConnectedState, QIODevice::ReadOnly)) {
-        ::close(descriptor);
-        d->endOfBytes = true;
-    }
     stream->open(QIODevice::ReadOnly | QIODevice::Unbuffered);
     return stream;
+}
+
+void LpmStreamPrivate::attach(LpmStream *stream, int descriptor)
+{
+    LpmStreamPrivate *d = stream->d_func();
+    if (d->attached) {
+        ::close(descriptor);
+        return;
+    }
+    d->attached = true;
+    if (!d->socket.setSocketDescriptor(descriptor, QLocalSocket::ConnectedState, QIODevice::ReadOnly)) {
+        ::close(descriptor);
+        d->onEndOfBytes();
+    }
 }
 
 void LpmStreamPrivate::setEnd(LpmStream *stream, bool ok, const QString &error)
@@ -94,7 +104,8 @@ bool LpmStream::isSequential() const
 
 qint64 LpmStream::bytesAvailable() const
 {
-    return QIODevice::bytesAvailable() + d_func()->socket.bytesAvailable();
+    const QLocalSocket &socket = d_func()->socket;
+    return QIODevice::bytesAvailable() + (socket.isOpen() ? socket.bytesAvailable() : 0);
 }
 
 bool LpmStream::atEnd() const
@@ -108,7 +119,7 @@ bool LpmStream::waitForReadyRead(int msecs)
     Q_D(LpmStream);
     if (d->socket.bytesAvailable() > 0)
         return true;
-    return d->socket.waitForReadyRead(msecs);
+    return d->attached && d->socket.waitForReadyRead(msecs);
 }
 
 bool LpmStream::isFinished() const
@@ -126,7 +137,7 @@ bool LpmStream::hasError() const
 qint64 LpmStream::readData(char *data, qint64 maxSize)
 {
     Q_D(LpmStream);
-    const qint64 n = d->socket.read(data, maxSize);
+    const qint64 n = d->socket.isOpen() ? d->socket.read(data, maxSize) : 0;
     if (n > 0)
         return n;
     return d->settled ? -1 : 0; // -1: end of the stream (or of what arrived before an error)

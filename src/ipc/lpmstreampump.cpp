@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -60,6 +61,23 @@ void LpmStreamPump::closeSink()
     if (m_sink >= 0)
         ::close(m_sink);
     m_sink = -1;
+}
+
+bool LpmStreamPump::finishBlocking(const QDeadlineTimer &deadline)
+{
+    while (!m_done && !deadline.hasExpired()) {
+        pump();
+        if (m_done)
+            break;
+        const int waitMs = int(qMin<qint64>(deadline.remainingTime(), 1000));
+        if (m_chunkWritten < m_chunkSize) { // the reader has to catch up
+            struct pollfd writable = { m_sink, POLLOUT, 0 };
+            ::poll(&writable, 1, waitMs);
+        } else if (m_source && !m_source->waitForReadyRead(waitMs) && !sourceHasEnded()) {
+            break; // a source that only delivers through the event loop
+        }
+    }
+    return m_done;
 }
 
 bool LpmStreamPump::sourceHasEnded() const

@@ -4,6 +4,7 @@
 //  This file is not part of the LPM API. It may change without notice.
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
@@ -27,6 +28,9 @@ public:
     void start();
     // Stops copying and closes the descriptor; finished() is not emitted.
     void abort();
+    // Copies what is left now, waiting for the reader or the source, until deadline;
+    // for a process about to exit. Returns whether the copy finished.
+    bool finishBlocking(const QDeadlineTimer &deadline);
     qint64 bytesCopied() const { return m_copied; }
 
 Q_SIGNALS:

@@ -3,7 +3,10 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <QtCore/qhashfunctions.h>
 #include <QtCore/quuid.h>
+
+#include <cstddef>
 
 namespace LpmUuid {
 
@@ -15,3 +18,9 @@ QUuid createV4();
 void toRfc4122(const QUuid &id, char out[16]);
 
 } // namespace LpmUuid
+
+// Request, event and stream ids key std::unordered_map tables on both sides.
+struct LpmUuidHash
+{
+    std::size_t operator()(const QUuid &id) const noexcept { return qHash(id); }
+};

@@ -10,10 +10,12 @@
 // What dispatch needs to know about one worker.
 struct LpmWorkerLoad
 {
-    bool accepting = false; // ready, not busy, not retiring, channel up
-    int inFlight = 0;       // requests sent and not yet answered
-    int sockets = 0;        // handed-over connections still open in the worker
-    qint64 rss = 0;         // latest resident set size in bytes
+    bool accepting = false;    // ready, not busy, not retiring, channel up and read
+    int inFlight = 0;          // requests sent and not yet answered
+    int sockets = 0;           // handed-over connections still open in the worker
+    qint64 rss = 0;            // latest resident set size in bytes
+    bool stopping = false;     // asked to stop (retiring, killed)
+    bool hasBeenReady = false; // called ready() at least once
 };
 
 // The dispatch policy, on plain data: which worker takes the next request or socket.
@@ -76,6 +78,29 @@ Iterator pickForSocket(Iterator first, Iterator last, LoadOf loadOf)
             best = it;
             bestSockets = load.sockets;
             bestRss = load.rss;
+        }
+    }
+    return best;
+}
+
+// The worker to retire when the pool shrinks, or last: never one already stopping;
+// the one with the least work (requests in flight and sockets), one that has not come
+// up yet before one that has, the earliest breaking ties.
+template <typename Iterator, typename LoadOf>
+Iterator pickForRetirement(Iterator first, Iterator last, LoadOf loadOf)
+{
+    Iterator best = last;
+    int bestWork = 0;
+    bool bestReady = false;
+    for (Iterator it = first; it != last; ++it) {
+        const LpmWorkerLoad &load = loadOf(*it);
+        if (load.stopping)
+            continue;
+        const int work = load.inFlight + load.sockets;
+        if (best == last || work < bestWork || (work == bestWork && !load.hasBeenReady && bestReady)) {
+            best = it;
+            bestWork = work;
+            bestReady = load.hasBeenReady;
         }
     }
     return best;

@@ -3,8 +3,9 @@
 #include "lpmlogging_p.h"
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qmutex.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qsocketnotifier.h>
-#include <QtCore/qthread.h>
 
 #include <cerrno>
 #include <csignal>
@@ -17,6 +18,10 @@ namespace {
 
 int g_pipe[2] = { -1, -1 };
 struct sigaction g_previous;
+
+QMutex g_mutex;
+int g_users = 0;
+QPointer<LpmInterruptWatcher> g_watcher;
 
 void onSigint(int signal, siginfo_t *info, void *context)
 {
@@ -32,37 +37,52 @@ void onSigint(int signal, siginfo_t *info, void *context)
     }
 }
 
-} // namespace
-
-LpmInterruptWatcher *LpmInterruptWatcher::instance()
+void installHandler()
 {
-    static LpmInterruptWatcher *watcher = [] {
-        auto *w = new LpmInterruptWatcher;
-        if (QCoreApplication *app = QCoreApplication::instance()) {
-            // Lives with the application; the signal handler stays for the process.
-            w->moveToThread(app->thread());
-            w->setParent(app);
-        }
-        return w;
-    }();
-    return watcher;
-}
-
-LpmInterruptWatcher::LpmInterruptWatcher()
-{
-    if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-        qCWarning(lcLpmSupervisor) << "cannot watch for SIGINT:" << std::strerror(errno);
-        return;
-    }
-    m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &LpmInterruptWatcher::drain);
-
     struct sigaction action;
     std::memset(&action, 0, sizeof(action));
     action.sa_sigaction = &onSigint;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, &g_previous);
+}
+
+} // namespace
+
+LpmInterruptWatcher *LpmInterruptWatcher::acquire()
+{
+    QMutexLocker lock(&g_mutex);
+    if (!g_watcher) {
+        auto *watcher = new LpmInterruptWatcher;
+        if (QCoreApplication *app = QCoreApplication::instance()) {
+            // Lives with the application, whichever thread a supervisor is in.
+            watcher->moveToThread(app->thread());
+            watcher->setParent(app);
+        }
+        g_watcher = watcher;
+    }
+    if (g_users++ == 0 && g_pipe[1] >= 0)
+        installHandler();
+    return g_watcher;
+}
+
+void LpmInterruptWatcher::release()
+{
+    QMutexLocker lock(&g_mutex);
+    if (g_users == 0 || --g_users > 0 || g_pipe[1] < 0)
+        return;
+    ::sigaction(SIGINT, &g_previous, nullptr); // whoever had SIGINT before has it back
+}
+
+LpmInterruptWatcher::LpmInterruptWatcher()
+{
+    if (g_pipe[0] < 0 && ::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        qCWarning(lcLpmSupervisor) << "cannot watch for SIGINT:" << std::strerror(errno);
+        g_pipe[0] = g_pipe[1] = -1;
+        return;
+    }
+    m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &LpmInterruptWatcher::drain);
 }
 
 void LpmInterruptWatcher::drain()

@@ -7,16 +7,18 @@
 
 class QSocketNotifier;
 
-// Turns SIGINT into a Qt signal, once per process. The handler only writes a byte to
-// a self-pipe (async-signal-safe); a QSocketNotifier in the application's thread
-// reads it and emits interrupted(). A handler that was installed before is still
-// called after ours.
+// Turns SIGINT into a Qt signal while supervisors exist. The handler only writes a
+// byte to a self-pipe (async-signal-safe); a QSocketNotifier in the application's
+// thread reads it and emits interrupted(). A handler that was installed before is
+// still called after ours, and is put back when the last supervisor goes.
 class LpmInterruptWatcher : public QObject
 {
     Q_OBJECT
 public:
-    // Installs the handler on first use. Needs a QCoreApplication.
-    static LpmInterruptWatcher *instance();
+    // Catches SIGINT from the first acquire() to the last matching release().
+    // Thread-safe; needs a QCoreApplication.
+    static LpmInterruptWatcher *acquire();
+    static void release();
 
 Q_SIGNALS:
     void interrupted();

@@ -13,13 +13,15 @@
 #include <QtCore/qpromise.h>
 #include <QtCore/quuid.h>
 
-class LpmStreamPump;
 class LpmWorkerHandle;
 
 // One accepted request, from enqueue() until its future ends. Every future ends
-// exactly once: resolve() and reject() act only the first time, and a request
-// destroyed unfinished (the supervisor went away) rejects with ShuttingDown rather
-// than leaving its future merely cancelled.
+// exactly once: resolve(), reject() and finishCanceled() act only the first time,
+// and a request destroyed unfinished (the supervisor went away) rejects with
+// ShuttingDown rather than leaving its future merely cancelled.
+//
+// The table's bookkeeping lives here too (where it waits, who holds it, its place
+// in the deadline queue), so that none of it costs an allocation of its own.
 class LpmPendingRequest
 {
 public:
@@ -32,54 +34,44 @@ public:
     Q_DISABLE_COPY_MOVE(LpmPendingRequest)
 
     QFuture<LpmResponse> future() { return promise.future(); }
-
-    void resolve(const QVariant &data, const QSharedPointer<QIODevice> &stream = {})
-    {
-        if (finished)
-            return;
-        finished = true;
-        promise.addResult(LpmResponse(id, createdAt, data, stream));
-        promise.finish();
-    }
+    bool isFinished() const { return finished; }
     // The caller cancelled the future (QFuture::cancel()); it stays cancelled.
     bool isCanceledByCaller() const { return !finished && promise.isCanceled(); }
-    void finishCanceled()
-    {
-        if (finished)
-            return;
-        finished = true;
-        promise.finish();
-    }
-    void reject(const LpmError &error)
-    {
-        if (finished)
-            return;
-        finished = true;
-        promise.setException(error);
-        promise.finish();
-    }
+
+    void resolve(const QVariant &data, const QSharedPointer<QIODevice> &stream = {});
+    void reject(const LpmError &error);
+    void finishCanceled();
 
     const QUuid id;
-    const qint64 createdAt;
+    const qint64 createdAt;    // ns, monotonic
     const int timeoutMs;       // -1: none
     int retriesLeft;           // -1: unlimited
-    QByteArray encodedPayload; // CBOR, validated at enqueue()
-    LpmWorkerHandle *worker = nullptr; // holding it now, or nullptr
-    bool queued = false;               // waiting in the queue
-    bool finished = false;
+    QByteArray encodedPayload; // CBOR, through the encode gate at enqueue()
 
     // A connection to hand over: our duplicate of its descriptor until it is sent, and
     // the bytes already read from it.
     int socketFd = -1;
     bool hasSocket = false;
     QByteArray prelude;
-    // A stream to send: its source, where it started (to replay it on a retry), and the
-    // pump copying it to the worker holding the request.
+    // A stream to send: its source and where it started (to replay it on a retry).
     QPointer<QIODevice> source;
     bool hasStream = false;
     qint64 sourceStart = 0;
-    QPointer<LpmStreamPump> pump;
 
 private:
+    friend class LpmRequestTable;
+    friend class LpmDeadlineQueue;
+
+    // LpmRequestTable: waiting in the queue, or held by a worker (linked among the
+    // requests that worker holds).
+    bool queued = false;
+    LpmWorkerHandle *holder = nullptr;
+    LpmPendingRequest *heldPrev = nullptr;
+    LpmPendingRequest *heldNext = nullptr;
+    // LpmDeadlineQueue: when it times out (ns, monotonic) and its heap slot.
+    qint64 deadline = 0;
+    qsizetype deadlineSlot = -1;
+
+    bool finished = false;
     QPromise<LpmResponse> promise;
 };

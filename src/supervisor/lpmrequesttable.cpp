@@ -1,5 +1,12 @@
 #include "lpmrequesttable_p.h"
 
+#include <algorithm>
+
+LpmRequestTable::~LpmRequestTable()
+{
+    m_deadlines.clear(); // before the requests it points to go
+}
+
 LpmPendingRequest *LpmRequestTable::insert(std::unique_ptr<LpmPendingRequest> request)
 {
     LpmPendingRequest *raw = request.get();
@@ -24,6 +31,8 @@ std::unique_ptr<LpmPendingRequest> LpmRequestTable::take(const QUuid &id)
         request->queued = false;
         --m_queuedCount; // its id stays in the queue and is skipped as stale
     }
+    release(request.get());
+    m_deadlines.remove(request.get());
     return request;
 }
 
@@ -64,8 +73,7 @@ void LpmRequestTable::popQueued()
 std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeQueued()
 {
     std::vector<std::unique_ptr<LpmPendingRequest>> taken;
-    std::deque<QUuid> ids;
-    ids.swap(m_queue);
+    const std::deque<QUuid> ids = std::exchange(m_queue, {});
     for (const QUuid &id : ids) {
         const LpmPendingRequest *request = find(id);
         if (request && request->queued)
@@ -78,18 +86,108 @@ std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeQueued()
 std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeAll()
 {
     std::vector<std::unique_ptr<LpmPendingRequest>> taken = takeQueued();
-    for (auto &entry : m_requests)
+    m_deadlines.clear();
+    for (auto &entry : m_requests) {
+        // holderOf() still tells, so the caller can tell the workers.
+        entry.second->heldPrev = entry.second->heldNext = nullptr;
         taken.push_back(std::move(entry.second));
+    }
     m_requests.clear();
+    m_newestHeld.clear();
+    m_heldCounts.clear();
     return taken;
 }
 
-std::vector<QUuid> LpmRequestTable::canceledIds() const
+void LpmRequestTable::setHolder(LpmPendingRequest *request, LpmWorkerHandle *holder)
+{
+    release(request);
+    if (!holder)
+        return;
+    request->holder = holder;
+    LpmPendingRequest *&newest = m_newestHeld[holder];
+    request->heldNext = newest;
+    if (newest)
+        newest->heldPrev = request;
+    newest = request;
+    ++m_heldCounts[holder];
+}
+
+void LpmRequestTable::release(LpmPendingRequest *request)
+{
+    LpmWorkerHandle *holder = request->holder;
+    if (!holder)
+        return;
+    if (request->heldPrev) {
+        request->heldPrev->heldNext = request->heldNext;
+    } else {
+        const auto newest = m_newestHeld.find(holder);
+        if (request->heldNext)
+            newest->second = request->heldNext;
+        else
+            m_newestHeld.erase(newest);
+    }
+    if (request->heldNext)
+        request->heldNext->heldPrev = request->heldPrev;
+    request->holder = nullptr;
+    request->heldPrev = request->heldNext = nullptr;
+    const auto count = m_heldCounts.find(holder);
+    if (--count->second == 0)
+        m_heldCounts.erase(count);
+}
+
+std::vector<LpmPendingRequest *> LpmRequestTable::releaseHeldBy(LpmWorkerHandle *holder)
+{
+    std::vector<LpmPendingRequest *> held;
+    const auto newest = m_newestHeld.find(holder);
+    if (newest == m_newestHeld.end())
+        return held;
+    for (LpmPendingRequest *request = newest->second; request;) {
+        LpmPendingRequest *next = request->heldNext;
+        request->holder = nullptr;
+        request->heldPrev = request->heldNext = nullptr;
+        held.push_back(request);
+        request = next;
+    }
+    m_newestHeld.erase(newest);
+    m_heldCounts.erase(holder);
+    std::sort(held.begin(), held.end(), [](const LpmPendingRequest *a, const LpmPendingRequest *b) {
+        return a->createdAt < b->createdAt;
+    });
+    return held;
+}
+
+int LpmRequestTable::heldBy(const LpmWorkerHandle *holder) const
+{
+    const auto count = m_heldCounts.find(holder);
+    return count == m_heldCounts.end() ? 0 : count->second;
+}
+
+LpmPendingRequest *LpmRequestTable::expiredAt(qint64 now) const
+{
+    LpmPendingRequest *earliest = m_deadlines.earliest();
+    return earliest && earliest->deadline <= now ? earliest : nullptr;
+}
+
+std::vector<QUuid> LpmRequestTable::canceledIds(int budget)
 {
     std::vector<QUuid> ids;
-    for (const auto &entry : m_requests) {
-        if (entry.second->isCanceledByCaller())
-            ids.push_back(entry.first);
+    const size_t buckets = m_requests.bucket_count();
+    if (m_requests.empty() || buckets == 0)
+        return ids;
+    // Buckets, not elements, are the cursor: erasing and inserting elsewhere never
+    // invalidates it. Empty buckets cost too, so they count against the budget.
+    int spent = 0;
+    for (size_t visited = 0; visited < buckets && spent < budget; ++visited) {
+        if (m_sweepBucket >= buckets)
+            m_sweepBucket = 0;
+        for (auto it = m_requests.cbegin(m_sweepBucket); it != m_requests.cend(m_sweepBucket); ++it) {
+            ++spent;
+            if (it->second->isCanceledByCaller())
+                ids.push_back(it->first);
+        }
+        ++m_sweepBucket;
+        if (visited % 4 == 3)
+            ++spent;
     }
     return ids;
 }

@@ -3,47 +3,73 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmdeadlinequeue_p.h"
 #include "lpmpendingrequest_p.h"
+#include "lpmuuid_p.h"
 
 #include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
-// Every accepted request until its future ends, and the FIFO queue of those waiting
-// for a worker. Lookup by id is a hash; the queue is O(1) at both ends. A queued
-// request that ends early (timed out) leaves its id behind, skipped when reached.
+// Every accepted request until its future ends, and where each stands: waiting in
+// the FIFO queue, or held by a worker. It is the one owner of "worker W holds
+// request R"; a worker's handle only counts. Lookup by id is a hash, the queue is
+// O(1) at both ends, each worker's requests are linked through the requests, and
+// deadlines are a heap: no cost grows with the backlog. take() removes a request
+// from all of them at once.
 class LpmRequestTable
 {
 public:
+    LpmRequestTable() = default;
+    ~LpmRequestTable();
+    Q_DISABLE_COPY_MOVE(LpmRequestTable)
+
     LpmPendingRequest *insert(std::unique_ptr<LpmPendingRequest> request);
     LpmPendingRequest *find(const QUuid &id) const;
-    // Removes the request from the table (and logically from the queue).
+    // Out of the table, the queue, its worker's list and the deadlines.
     std::unique_ptr<LpmPendingRequest> take(const QUuid &id);
 
+    // The queue. A queued request that ends early leaves its id, skipped when reached.
     void enqueueBack(LpmPendingRequest *request);
     void enqueueFront(LpmPendingRequest *request);
-    // The oldest queued request, or nullptr.
     LpmPendingRequest *frontQueued();
     void popQueued();
-    // Empties the queue, handing its requests over.
+    // Empties the queue, handing its requests over, oldest first.
     std::vector<std::unique_ptr<LpmPendingRequest>> takeQueued();
-    // Empties the table.
+    // Empties the table; holderOf() still names who held each request taken.
     std::vector<std::unique_ptr<LpmPendingRequest>> takeAll();
 
-    // Ids of the requests whose caller cancelled their future.
-    std::vector<QUuid> canceledIds() const;
+    // Who holds what.
+    void setHolder(LpmPendingRequest *request, LpmWorkerHandle *holder);
+    static LpmWorkerHandle *holderOf(const LpmPendingRequest *request) { return request->holder; }
+    // Forgets every request holder holds and returns them, oldest first; they stay in
+    // the table.
+    std::vector<LpmPendingRequest *> releaseHeldBy(LpmWorkerHandle *holder);
+    int heldBy(const LpmWorkerHandle *holder) const;
+
+    // Deadlines (ns on the monotonic clock).
+    void setDeadline(LpmPendingRequest *request, qint64 deadline) { m_deadlines.add(request, deadline); }
+    qint64 earliestDeadline() const { return m_deadlines.earliestDeadline(); }
+    // The earliest request if its deadline is at or before now, else nullptr.
+    LpmPendingRequest *expiredAt(qint64 now) const;
+
+    // The ids of cancelled requests among the next `budget` visited, continuing where
+    // the previous call stopped: a sweep costs the same whatever the backlog.
+    std::vector<QUuid> canceledIds(int budget);
 
     int size() const { return int(m_requests.size()); }
     int queuedCount() const { return m_queuedCount; }
 
-    struct UuidHash
-    {
-        size_t operator()(const QUuid &id) const noexcept { return qHash(id); }
-    };
-
 private:
-    std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, UuidHash> m_requests;
+    void release(LpmPendingRequest *request);
+
+    std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, LpmUuidHash> m_requests;
     std::deque<QUuid> m_queue;
     int m_queuedCount = 0;
+    // The newest request each worker holds; the others are linked behind it.
+    std::unordered_map<const LpmWorkerHandle *, LpmPendingRequest *> m_newestHeld;
+    std::unordered_map<const LpmWorkerHandle *, int> m_heldCounts;
+    LpmDeadlineQueue m_deadlines;
+    size_t m_sweepBucket = 0;
 };

@@ -1,36 +1,11 @@
 #include "lpmsupervisor_p.h"
 
-#include "lpmclock_p.h"
-#include "lpminterruptwatcher_p.h"
-#include "lpmlogging_p.h"
-#include "lpmmessage_p.h"
-#include "lpmpayloadcodec_p.h"
-#include "lpmuuid_p.h"
-#include "lpmfdchannel_p.h"
+#include "lpmeventbridge_p.h"
+#include "lpmrequestrouter_p.h"
 #include "lpmworkerhandle_p.h"
+#include "lpmworkerpool_p.h"
 
-#include <QtCore/qthread.h>
-#include <QtNetwork/qabstractsocket.h>
-#include <QtNetwork/qtcpserver.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
-
-using namespace LpmIpc;
-
-namespace {
-// How long a hard-killed worker may take to exit before it gets SIGKILL.
-constexpr int HardKillGraceMs = 1000;
-constexpr int HealthSampleMs = 500;
-constexpr int CancelSweepMs = 100;
-// Room for a broadcast frame's own fields around the payload.
-constexpr qsizetype RequestOverhead = 64;
-} // namespace
+// The public facade: every call forwards to the part that owns it.
 
 /*!
     \class LpmSupervisor
@@ -61,54 +36,21 @@ constexpr qsizetype RequestOverhead = 64;
 LpmSupervisor::LpmSupervisor(const LpmSupervisorConfig &config, QObject *parent)
     : QObject(parent), d_ptr(new LpmSupervisorPrivate(this, config))
 {
-    Q_D(LpmSupervisor);
-    d->healthTimer.setInterval(HealthSampleMs);
-    connect(&d->healthTimer, &QTimer::timeout, this, [this, d] {
-        for (LpmWorkerHandle *worker : d->workers)
-            worker->sampleRss();
-        Q_EMIT healthUpdated();
-    });
-    d->restartTimer.setSingleShot(true);
-    connect(&d->restartTimer, &QTimer::timeout, this, [d] {
-        d->restartLimitHit = false;
-        d->replaceWorkersIfAllowed();
-    });
-    // Qt 6.4 tells a promise nothing when its future is cancelled: look every so often,
-    // and only while requests are pending.
-    d->cancelSweep.setInterval(CancelSweepMs);
-    connect(&d->cancelSweep, &QTimer::timeout, this, [d] { d->sweepCanceled(); });
-    d->softKillGrace.setSingleShot(true);
-    connect(&d->softKillGrace, &QTimer::timeout, this, [this] {
-        qCWarning(lcLpmSupervisor) << "soft kill grace period over - hard-killing the pool";
-        hardKill();
-    });
-    connect(LpmInterruptWatcher::instance(), &LpmInterruptWatcher::interrupted, this,
-            [d] { d->onInterrupted(); });
 }
 
 /*!
-    Stops every worker (each gets end-of-file on its channel and is killed if it has
-    not exited within a few seconds) and rejects every pending request with
-    LpmError::Code::ShuttingDown.
+    Rejects every pending request with LpmError::Code::ShuttingDown and stops every
+    worker at once: each gets end-of-file on its channel, and those still running
+    after one grace of about three seconds, shared by all, are killed. Response
+    streams still open end with an error.
 */
-LpmSupervisor::~LpmSupervisor()
-{
-    Q_D(LpmSupervisor);
-    d->stopAllWorkers();
-    d->rejectAll(LpmError(LpmError::Code::ShuttingDown));
-    if (d->softKillPromise) {
-        d->softKillPromise->finish();
-        d->softKillPromise.reset();
-    }
-    for (const auto &shared : d->sharedServers)
-        ::close(shared.fd);
-}
+LpmSupervisor::~LpmSupervisor() = default;
 
 LpmSupervisorConfig LpmSupervisor::config() const
 {
     Q_D(const LpmSupervisor);
     LpmSupervisorConfig current = d->config;
-    current.worker.count = d->targetCount;
+    current.worker.count = d->pool->targetCount();
     return current;
 }
 
@@ -133,30 +75,7 @@ QString LpmSupervisor::errorString() const
 */
 void LpmSupervisor::start()
 {
-    Q_D(LpmSupervisor);
-    if (d->state != State::Stopped) {
-        qCWarning(lcLpmSupervisor) << "start() called on a pool that is" << d->state
-                                   << "- ignored";
-        return;
-    }
-    d->accepting = true;
-    if (d->config.worker.program.isEmpty()) {
-        const LpmError failure(LpmError::Code::WorkerFailedToStart,
-                               QStringLiteral("No worker program is configured."));
-        d->startFailure = failure;
-        d->setError(Error::WorkerFailedToStart, failure.message());
-        d->rejectQueued(failure);
-        return;
-    }
-    if (d->config.worker.count < 1)
-        qCWarning(lcLpmSupervisor) << "worker.count is" << d->config.worker.count
-                                   << "- a pool needs at least one worker; starting one";
-    d->startFailure.reset();
-    d->restartLimitHit = false;
-    d->setState(State::Starting);
-    for (int i = 0; i < d->targetCount; ++i)
-        d->spawnWorker();
-    d->healthTimer.start();
+    d_func()->start();
 }
 
 /*!
@@ -169,13 +88,7 @@ void LpmSupervisor::start()
 QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload,
                                             const LpmRequestOptions &options)
 {
-    Q_D(LpmSupervisor);
-    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
-    QFuture<LpmResponse> future = request->future();
-    if (request->finished)
-        return future; // refused: the payload cannot cross processes
-    d->acceptFromAnyThread(std::move(request));
-    return future;
+    return d_func()->router->enqueue(payload, options);
 }
 
 /*!
@@ -187,28 +100,7 @@ QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload,
 QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QIODevice *stream,
                                             const LpmRequestOptions &options)
 {
-    Q_D(LpmSupervisor);
-    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
-    QFuture<LpmResponse> future = request->future();
-    if (request->finished)
-        return future; // refused: the payload cannot cross processes
-    QString problem;
-    if (!stream)
-        problem = QStringLiteral("No stream was given.");
-    else if (!stream->isOpen() || !stream->isReadable())
-        problem = QStringLiteral("The stream is not open for reading.");
-    else if (stream->thread() != thread() || QThread::currentThread() != thread())
-        problem = QStringLiteral("The stream and the call must be in the supervisor's thread.");
-    if (!problem.isEmpty()) {
-        qCWarning(lcLpmSupervisor).noquote() << "refusing a stream:" << problem;
-        request->reject(LpmError(LpmError::Code::InvalidStream, problem));
-        return future;
-    }
-    request->hasStream = true;
-    request->source = stream;
-    request->sourceStart = stream->isSequential() ? 0 : stream->pos();
-    d->acceptFromAnyThread(std::move(request));
-    return future;
+    return d_func()->router->enqueue(payload, stream, options);
 }
 
 /*!
@@ -220,125 +112,58 @@ QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QIODevice *
 QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QAbstractSocket *socket,
                                             const LpmRequestOptions &options)
 {
-    Q_D(LpmSupervisor);
-    std::unique_ptr<LpmPendingRequest> request = d->makeRequest(payload, options);
-    QFuture<LpmResponse> future = request->future();
-    if (request->finished)
-        return future; // refused: the payload cannot cross processes
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState || socket->socketDescriptor() < 0) {
-        const QString problem = QStringLiteral("The socket is not connected.");
-        qCWarning(lcLpmSupervisor).noquote() << "refusing a socket:" << problem;
-        request->reject(LpmError(LpmError::Code::InvalidStream, problem));
-        return future;
-    }
-    // Our own duplicate goes to the worker; closing the socket's descriptor here then
-    // releases our copy without shutting the connection down.
-    request->socketFd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
-    if (request->socketFd < 0) {
-        request->reject(LpmError(LpmError::Code::InvalidStream, QString::fromLocal8Bit(std::strerror(errno))));
-        return future;
-    }
-    request->hasSocket = true;
-    request->prelude = socket->readAll();
-    socket->abort();
-    d->acceptFromAnyThread(std::move(request));
-    return future;
+    return d_func()->router->enqueue(payload, socket, options);
 }
 
 QList<LpmWorkerHealth> LpmSupervisor::health() const
 {
     QList<LpmWorkerHealth> result;
-    for (const LpmWorkerHandle *worker : d_func()->liveWorkers())
+    for (const LpmWorkerHandle *worker : d_func()->pool->liveWorkers())
         result.append(worker->health());
     return result;
 }
 
 bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload)
 {
-    Q_D(LpmSupervisor);
-    QByteArray encoded;
-    QString error;
-    if (!LpmPayloadCodec::encode(payload, &encoded, &error)) {
-        qCWarning(lcLpmSupervisor).noquote() << "not broadcasting" << name
-                                             << "- its payload cannot cross processes: it holds"
-                                             << error;
-        return false;
-    }
-    if (encoded.size() > MaxFrameSize - RequestOverhead - name.size() * 3) {
-        qCWarning(lcLpmSupervisor).noquote() << "not broadcasting" << name << "- its payload of"
-                                             << encoded.size() << "bytes is too large";
-        return false;
-    }
-    for (LpmWorkerHandle *worker : d->workers)
-        worker->sendBroadcast(name, encoded);
-    return true;
+    return d_func()->bridge->broadcast(name, payload);
 }
 
 bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload, QTcpServer *server)
 {
-    Q_D(LpmSupervisor);
-    if (!server || !server->isListening()) {
-        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name
-                                             << "- it is not listening";
-        return false;
-    }
-    QByteArray body;
-    QString error;
-    if (!LpmPayloadCodec::encode(QVariantList{ name, payload }, &body, &error)) {
-        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name
-                                             << "- its payload cannot cross processes: it holds"
-                                             << error;
-        return false;
-    }
-    if (body.size() > LpmFdChannel::MaxBodySize) {
-        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name << "- its payload of"
-                                             << body.size() << "bytes is larger than"
-                                             << LpmFdChannel::MaxBodySize;
-        return false;
-    }
-    const int fd = ::fcntl(int(server->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) {
-        qCWarning(lcLpmSupervisor) << "cannot share a server:" << std::strerror(errno);
-        return false;
-    }
-    server->pauseAccepting(); // every connection is the workers' now
-    d->sharedServers.push_back({ body, fd });
-    for (LpmWorkerHandle *worker : d->workers)
-        worker->sendServer(body, ::fcntl(fd, F_DUPFD_CLOEXEC, 3));
-    return true;
+    return d_func()->bridge->broadcast(name, payload, server);
 }
 
 QList<LpmWorkerStatus> LpmSupervisor::workers() const
 {
     QList<LpmWorkerStatus> result;
-    for (const LpmWorkerHandle *worker : d_func()->liveWorkers())
+    for (const LpmWorkerHandle *worker : d_func()->pool->liveWorkers())
         result.append(worker->status());
     return result;
 }
 
 int LpmSupervisor::restartCount() const
 {
-    return d_func()->restartCount;
+    return d_func()->pool->restartCount();
 }
 
 qint64 LpmSupervisor::handledCount() const
 {
-    return d_func()->handledCount;
+    return d_func()->router->handledCount();
 }
 
 int LpmSupervisor::pendingCount() const
 {
-    return d_func()->requests.size();
+    return d_func()->router->pendingCount();
 }
 
 int LpmSupervisor::queueLength() const
 {
-    return d_func()->requests.queuedCount();
+    return d_func()->router->queuedCount();
 }
 
 int LpmSupervisor::targetCount() const
 {
-    return d_func()->targetCount;
+    return d_func()->pool->targetCount();
 }
 
 /*!
@@ -352,25 +177,7 @@ int LpmSupervisor::targetCount() const
 */
 QFuture<void> LpmSupervisor::softKill(int graceMs)
 {
-    Q_D(LpmSupervisor);
-    if (!d->softKillPromise) {
-        d->softKillPromise.emplace();
-        d->softKillPromise->start();
-    }
-    QFuture<void> future = d->softKillPromise->future();
-    d->accepting = false;
-    if (graceMs >= 0 && !d->softKillGrace.isActive())
-        d->softKillGrace.start(graceMs);
-    if (d->state == State::Starting || d->state == State::Online) {
-        d->setState(State::Draining);
-        d->restartTimer.stop();
-        // Requests that could only wait for a worker that will not come end now.
-        if (const auto reason = d->unservableReason())
-            d->rejectQueued(*reason);
-        d->retireIdleWorkersWhenDrained();
-    }
-    d->finishStopIfDone();
-    return future;
+    return d_func()->softKill(graceMs);
 }
 
 /*!
@@ -381,50 +188,10 @@ QFuture<void> LpmSupervisor::softKill(int graceMs)
 */
 void LpmSupervisor::hardKill()
 {
-    Q_D(LpmSupervisor);
-    d->accepting = false;
-    d->restartTimer.stop();
-    d->softKillGrace.stop();
-    if (d->state != State::Stopped)
-        d->setState(State::Stopping);
-    for (LpmWorkerHandle *worker : d->workers)
-        worker->hardKill(HardKillGraceMs);
-    d->rejectAll(LpmError(LpmError::Code::ShuttingDown,
-                          QStringLiteral("The pool was hard-killed.")));
-    d->finishStopIfDone();
+    d_func()->hardKill();
 }
 
 void LpmSupervisor::resize(int count)
 {
-    Q_D(LpmSupervisor);
-    if (count < 1) {
-        qCWarning(lcLpmSupervisor) << "resize(" << count << ") ignored: a pool needs a worker";
-        return;
-    }
-    d->targetCount = count;
-    if (d->state != State::Starting && d->state != State::Online)
-        return; // applies at the next start()
-    int active = d->activeWorkerCount();
-    // Grow: new workers, not restarts.
-    for (; active < count; ++active)
-        d->spawnWorker();
-    // Shrink: retire the workers with the least work; starting ones first.
-    while (active > count) {
-        LpmWorkerHandle *leastBusy = nullptr;
-        for (LpmWorkerHandle *worker : d->workers) {
-            if (worker->isStopping())
-                continue;
-            const auto work = [](const LpmWorkerHandle *w) {
-                return std::make_pair(w->load().inFlight + w->load().sockets,
-                                      w->hasBeenReady() ? 1 : 0);
-            };
-            if (!leastBusy || work(worker) < work(leastBusy))
-                leastBusy = worker;
-        }
-        qCDebug(lcLpmSupervisor) << "retiring worker" << leastBusy->pid();
-        leastBusy->retire();
-        --active;
-    }
-    d->checkOnline();
+    d_func()->resize(count);
 }
-

@@ -1,598 +1,168 @@
 #include "lpmsupervisor_p.h"
 
-#include "lpmdispatcher_p.h"
+#include "lpmeventbridge_p.h"
+#include "lpminterruptwatcher_p.h"
 #include "lpmlogging_p.h"
-#include "lpmmessage_p.h"
+#include "lpmrequestrouter_p.h"
 #include "lpmworkerhandle_p.h"
-#include "lpmclock_p.h"
-#include "lpmfdchannel_p.h"
-#include "lpmstream_p.h"
-#include "lpmstreampump_p.h"
-#include "lpmuuid_p.h"
-#include "lpmpayloadcodec_p.h"
-
-#include "lpmevent_p.h"
+#include "lpmworkerpool_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qmetaobject.h>
-#include <QtCore/qpointer.h>
-#include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
 
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <sys/socket.h>
-
-#include <algorithm>
-
-// The supervisor's workings: requests from acceptance to their end, and the workers'
-// lives. The public facade is in lpmsupervisor.cpp.
-
-using namespace LpmIpc;
-
-namespace {
-// How long a stopping worker may take to exit after its channel closes.
-constexpr int StopGraceMs = 3000;
-// Room for a request frame's own fields around the payload.
-constexpr qsizetype RequestOverhead = 64;
-
-const LpmWorkerLoad &loadOf(const LpmWorkerHandle *worker)
-{
-    return worker->load();
-}
-} // namespace
+// The pool's state machine and the wiring of its parts. The public facade, which
+// only forwards, is lpmsupervisor.cpp.
 
 LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisorConfig &config)
     : q_ptr(q),
       config(config),
-      targetCount(qMax(1, config.worker.count)),
-      restartPolicy(config.worker.restarts, config.worker.maxRestartsInInterval)
+      pool(new LpmWorkerPool(config, q)),
+      router(new LpmRequestRouter(config, pool, q)),
+      bridge(new LpmEventBridge(pool, q)),
+      softKillGrace(new QTimer(q))
 {
-    clock.start();
-}
-
-// --- requests -------------------------------------------------------------------
-
-std::unique_ptr<LpmPendingRequest> LpmSupervisorPrivate::makeRequest(const QVariant &payload,
-                                                                     const LpmRequestOptions &options)
-{
-    auto request = std::make_unique<LpmPendingRequest>(
-            LpmUuid::createV4(), LpmClock::nowNs(), options.timeout.value_or(config.request.timeout),
-            options.retries.value_or(config.request.retries));
-    // Encoded at once, in the caller's thread: a payload that cannot cross processes
-    // fails here, and the supervisor's thread does less.
-    QString error;
-    if (!LpmPayloadCodec::encode(payload, &request->encodedPayload, &error)) {
-        qCWarning(lcLpmSupervisor).noquote()
-                << "refusing a payload that cannot cross processes: it holds" << error;
-        request->reject(LpmError(LpmError::Code::NotSerializable, QStringLiteral("It holds %1.").arg(error)));
-    } else if (request->encodedPayload.size() > MaxFrameSize - RequestOverhead) {
-        const QString detail = QStringLiteral("%1 bytes encoded, at most %2.")
-                                       .arg(request->encodedPayload.size())
-                                       .arg(MaxFrameSize - RequestOverhead);
-        qCWarning(lcLpmSupervisor).noquote() << "refusing an oversized payload:" << detail;
-        request->reject(LpmError(LpmError::Code::PayloadTooLarge, detail));
-    }
-    return request;
-}
-
-void LpmSupervisorPrivate::acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request)
-{
-    Q_Q(LpmSupervisor);
-    if (QThread::currentThread() == q->thread()) {
-        accept(std::move(request));
-        return;
-    }
-    // If the supervisor is gone before this runs, the functor is destroyed unrun and the
-    // request rejects with ShuttingDown as it is freed.
-    auto carried = std::make_shared<std::unique_ptr<LpmPendingRequest>>(std::move(request));
-    QMetaObject::invokeMethod(q, [this, carried] { accept(std::move(*carried)); },
-                              Qt::QueuedConnection);
-}
-
-LpmWorkerHandle *LpmSupervisorPrivate::pickFor(const LpmPendingRequest *request) const
-{
-    const auto target = request->hasSocket
-            ? LpmDispatcher::pickForSocket(workers.begin(), workers.end(), loadOf)
-            : LpmDispatcher::pickForRequest(workers.begin(), workers.end(), loadOf,
-                                            config.worker.maxInFlight > 0
-                                                    ? config.worker.maxInFlight
-                                                    : std::numeric_limits<int>::max());
-    return target == workers.end() ? nullptr : *target;
-}
-
-void LpmSupervisorPrivate::accept(std::unique_ptr<LpmPendingRequest> request)
-{
-    Q_Q(LpmSupervisor);
-    if (!accepting) {
-        request->reject(LpmError(LpmError::Code::ShuttingDown));
-        return;
-    }
-    if (const auto reason = unservableReason()) {
-        request->reject(*reason);
-        return;
-    }
-    LpmPendingRequest *raw = requests.insert(std::move(request));
-    if (!cancelSweep.isActive())
-        cancelSweep.start();
-    if (raw->timeoutMs >= 0) {
-        const QUuid id = raw->id;
-        QTimer::singleShot(raw->timeoutMs, q, [this, id] { onTimeout(id); });
-    }
-    // FIFO: a request may go straight to a worker only when nothing waits before it.
-    if (requests.queuedCount() == 0) {
-        LpmWorkerHandle *target = pickFor(raw);
-        if (target && sendTo(target, raw))
-            return;
-    }
-    requests.enqueueBack(raw);
-}
-
-void LpmSupervisorPrivate::dispatchQueued()
-{
-    while (LpmPendingRequest *request = requests.frontQueued()) {
-        LpmWorkerHandle *target = pickFor(request);
-        if (!target)
-            return;
-        requests.popQueued();
-        if (!sendTo(target, request)) {
-            requests.enqueueFront(request);
-            return;
-        }
-    }
-    retireIdleWorkersWhenDrained();
-}
-
-bool LpmSupervisorPrivate::sendTo(LpmWorkerHandle *worker, LpmPendingRequest *request)
-{
-    Message message;
-    message.type = MessageType::Request;
-    message.id = request->id;
-    message.createdAt = request->createdAt;
-    message.encodedPayload = request->encodedPayload;
-    if (request->hasSocket) {
-        message.attachment = Attachment::Socket;
-        message.prelude = request->prelude;
-    } else if (request->hasStream) {
-        message.attachment = Attachment::Stream;
-    }
-    if (!worker->sendRequest(message))
-        return false;
-    request->worker = worker;
-    if (request->hasSocket) {
-        worker->sendDescriptor(LpmFdChannel::Kind::Socket, request->id, std::exchange(request->socketFd, -1));
-        worker->holdSocket(request->id);
-    } else if (request->hasStream) {
-        startStream(worker, request);
-    }
-    qCDebug(lcLpmDispatch) << "request" << request->id << "-> worker" << worker->pid();
-    return true;
-}
-
-void LpmSupervisorPrivate::startStream(LpmWorkerHandle *worker, LpmPendingRequest *request)
-{
-    int ends[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
-        qCWarning(lcLpmSupervisor) << "cannot create a stream:" << std::strerror(errno);
-        worker->sendStreamEnd(request->id, false, QStringLiteral("The supervisor could not create it."));
-        return;
-    }
-    worker->sendDescriptor(LpmFdChannel::Kind::StreamIn, request->id, ends[1]);
-    // The pump belongs to the worker's handle: it ends with the worker at the latest.
-    auto *pump = new LpmStreamPump(request->source, ends[0], worker);
-    const QPointer<LpmWorkerHandle> handle(worker);
-    const QUuid id = request->id;
-    QObject::connect(pump, &LpmStreamPump::finished, pump, [handle, id, pump](bool ok, const QString &error) {
-        if (handle)
-            handle->sendStreamEnd(id, ok, error);
-        pump->deleteLater();
+    QObject::connect(pool, &LpmWorkerPool::spawned, q, [this](LpmWorkerHandle *worker) { wire(worker); });
+    QObject::connect(pool, &LpmWorkerPool::healthSampled, q, &LpmSupervisor::healthUpdated);
+    QObject::connect(pool, &LpmWorkerPool::restartAllowed, q, [this] { replaceLost(); });
+    QObject::connect(pool, &LpmWorkerPool::restartLimitReached, q, [this, q](const QString &message) {
+        setError(LpmSupervisor::Error::RestartLimitReached, message);
+        Q_EMIT q->restartLimitReached();
     });
-    request->pump = pump;
-    pump->start();
+    QObject::connect(pool, &LpmWorkerPool::failedToStart, q, [this](const LpmError &failure) {
+        setError(LpmSupervisor::Error::WorkerFailedToStart, failure.detail());
+    });
+    QObject::connect(router, &LpmRequestRouter::queueEmpty, q, [this] { onQueueEmpty(); });
+    QObject::connect(bridge, &LpmEventBridge::eventReceived, q, &LpmSupervisor::eventReceived);
+    softKillGrace->setSingleShot(true);
+    QObject::connect(softKillGrace, &QTimer::timeout, q, [this] {
+        qCWarning(lcLpmSupervisor) << "soft kill grace period over - hard-killing the pool";
+        hardKill();
+    });
+    QObject::connect(LpmInterruptWatcher::acquire(), &LpmInterruptWatcher::interrupted, q,
+                     [this] { onInterrupted(); });
 }
 
-void LpmSupervisorPrivate::onTimeout(const QUuid &id)
+LpmSupervisorPrivate::~LpmSupervisorPrivate()
 {
-    std::unique_ptr<LpmPendingRequest> expired = requests.take(id);
-    if (!expired)
-        return;
-    if (expired->pump)
-        expired->pump->abort(); // the worker is told to give up; so is its stream
-    if (expired->worker)
-        expired->worker->cancel(id); // its late answer will be dropped
-    qCDebug(lcLpmSupervisor) << "request" << id << "timed out after" << expired->timeoutMs << "ms";
-    expired->reject(LpmError(LpmError::Code::TimedOut,
-                             QStringLiteral("No answer within %1 ms.").arg(expired->timeoutMs)));
-    retireIdleWorkersWhenDrained();
+    // Taken while the workers are still there to be told; ended once they are gone.
+    LpmSettlements settlements = router->takeAll(LpmError(LpmError::Code::ShuttingDown));
+    pool->stopAll();
+    softKillGrace->stop();
+    settlements.settle();
+    if (softKillPromise)
+        softKillPromise->finish();
+    delete bridge;
+    delete router;
+    delete pool;
+    LpmInterruptWatcher::release();
 }
 
-void LpmSupervisorPrivate::sweepCanceled()
+bool LpmSupervisorPrivate::isRunning() const
 {
-    for (const QUuid &id : requests.canceledIds()) {
-        std::unique_ptr<LpmPendingRequest> canceled = requests.take(id);
-        if (canceled->worker)
-            canceled->worker->cancel(id); // LpmRequest::canceled() there; a late answer is dropped
-        if (canceled->pump)
-            canceled->pump->abort();
-        qCDebug(lcLpmSupervisor) << "request" << id << "was cancelled by its caller";
-        canceled->finishCanceled();
-    }
-    if (requests.size() == 0)
-        cancelSweep.stop();
-    dispatchQueued();
+    return state == LpmSupervisor::State::Starting || state == LpmSupervisor::State::Online;
 }
 
-void LpmSupervisorPrivate::onAnswer(LpmWorkerHandle *worker, const Message &message)
+// --- the state machine ----------------------------------------------------------
+
+void LpmSupervisorPrivate::start()
 {
-    LpmPendingRequest *held = requests.find(message.id);
-    if (!held || held->worker != worker) {
-        if (worker->takeAbandoned(message.id)) {
-            qCDebug(lcLpmSupervisor) << "dropping the late answer to request" << message.id;
-            return;
-        }
-        const QString reason = QStringLiteral("it answered request %1, which it does not hold "
-                                              "(unknown, or already answered)")
-                                       .arg(message.id.toString(QUuid::WithoutBraces));
-        qCWarning(lcLpmIpc).noquote() << "worker" << worker->pid() << "broke the protocol:"
-                                      << reason << "- dropping it";
-        setError(LpmSupervisor::Error::ProtocolError, reason);
-        worker->kill();
+    if (state != LpmSupervisor::State::Stopped) {
+        qCWarning(lcLpmSupervisor) << "start() called on a pool that is" << state << "- ignored";
         return;
     }
-    // Out of the table before the future ends: a continuation without a context runs
-    // right here and may enqueue more.
-    std::unique_ptr<LpmPendingRequest> request = requests.take(message.id);
-    worker->release(message.id);
-    worker->noteAnswered();
-
-    if (message.type == MessageType::Response && message.attachment == Attachment::Stream) {
-        const int fd = worker->takeStreamBack(message.id);
-        if (fd >= 0)
-            resolveWithStream(worker, std::move(request), message.payload, fd);
-        else // its descriptor is on its way
-            awaitingStreams[message.id] = { std::move(request), message.payload, worker };
-    } else if (message.type == MessageType::Response) {
-        ++handledCount;
-        request->resolve(message.payload);
-    } else {
-        const auto code = LpmError::Code(message.errorCode);
-        const bool workerMayReport = code == LpmError::Code::NotSerializable
-                || code == LpmError::Code::PayloadTooLarge;
-        request->reject(LpmError(workerMayReport ? code : LpmError::Code::ProtocolError,
-                                 QStringLiteral("The worker's answer could not be sent: %1")
-                                         .arg(message.errorDetail)));
-    }
-    dispatchQueued(); // the worker has room for one more
-}
-
-void LpmSupervisorPrivate::onEvent(LpmWorkerHandle *worker, const Message &message)
-{
-    Q_Q(LpmSupervisor);
-    auto *data = new LpmEventData;
-    data->name = message.name;
-    data->data = message.payload;
-    data->pid = worker->pid();
-    data->id = message.id;
-    data->createdAt = message.createdAt;
-    // Answers may come from any thread; they reach the worker from the supervisor's.
-    const QPointer<LpmSupervisor> supervisor(q);
-    const QPointer<LpmWorkerHandle> handle(worker);
-    const QUuid id = message.id;
-    auto inSupervisorThread = [supervisor](std::function<void()> deliver) {
-        if (!supervisor)
-            return;
-        if (QThread::currentThread() == supervisor->thread())
-            deliver();
-        else
-            QMetaObject::invokeMethod(supervisor, std::move(deliver), Qt::QueuedConnection);
-    };
-    data->reply = [inSupervisorThread, handle, id](const QVariant &answer) {
-        QByteArray encoded;
-        QString error;
-        const bool ok = LpmPayloadCodec::encode(answer, &encoded, &error);
-        if (!ok)
-            qCWarning(lcLpmSupervisor).noquote()
-                    << "the answer to an event cannot cross processes: it holds" << error;
-        inSupervisorThread([handle, id, encoded, ok, error] {
-            if (!handle)
-                return;
-            if (ok)
-                handle->sendEventReply(id, encoded);
-            else
-                handle->sendEventReject(id, int(LpmError::Code::NotSerializable), error);
-        });
-        return ok;
-    };
-    data->rejectUnanswered = [inSupervisorThread, handle, id] {
-        inSupervisorThread([handle, id] {
-            if (handle)
-                handle->sendEventReject(id, int(LpmError::Code::NoAnswer), QString());
-        });
-    };
-    const LpmEvent event(data);
-    qCDebug(lcLpmSupervisor) << "event" << message.name << "from worker" << worker->pid();
-    Q_EMIT q->eventReceived(message.name, event);
-}
-
-void LpmSupervisorPrivate::resolveWithStream(LpmWorkerHandle *worker,
-                                             std::unique_ptr<LpmPendingRequest> request,
-                                             const QVariant &payload, int fd)
-{
-    // Shared by every copy of the response; deleted in its thread after the last one.
-    const QSharedPointer<QIODevice> stream(LpmStreamPrivate::create(fd, nullptr), &QObject::deleteLater);
-    worker->addStreamBack(request->id, static_cast<LpmStream *>(stream.data()));
-    ++handledCount;
-    request->resolve(payload, stream);
-}
-
-void LpmSupervisorPrivate::onStreamBackArrived(LpmWorkerHandle *worker, const QUuid &id)
-{
-    const auto it = awaitingStreams.find(id);
-    if (it == awaitingStreams.end() || it->second.worker != worker)
-        return; // its answer has not come yet: onAnswer() takes the descriptor then
-    AwaitingStream awaiting = std::move(it->second);
-    awaitingStreams.erase(it);
-    resolveWithStream(worker, std::move(awaiting.request), awaiting.payload, worker->takeStreamBack(id));
-}
-
-void LpmSupervisorPrivate::requeueOrReject(LpmWorkerHandle *worker)
-{
-    // Back to the front of the queue, oldest first, while retries remain.
-    std::vector<LpmPendingRequest *> orphans;
-    for (const QUuid &id : worker->inFlight()) {
-        if (LpmPendingRequest *request = requests.find(id))
-            orphans.push_back(request);
-    }
-    std::sort(orphans.begin(), orphans.end(),
-              [](const LpmPendingRequest *a, const LpmPendingRequest *b) {
-                  return a->createdAt > b->createdAt;
-              });
-    const QString death = QStringLiteral("Worker %1: %2.").arg(worker->pid()).arg(worker->exitDescription());
-    for (LpmPendingRequest *orphan : orphans) {
-        orphan->worker = nullptr;
-        if (orphan->pump)
-            orphan->pump->abort();
-        QString noRetry;
-        if (orphan->retriesLeft == 0)
-            noRetry = QStringLiteral("No retries were left.");
-        else if (orphan->hasSocket)
-            noRetry = QStringLiteral("Its connection died with the worker.");
-        else if (orphan->hasStream && (!orphan->source || orphan->source->isSequential()
-                                       || !orphan->source->seek(orphan->sourceStart)))
-            noRetry = QStringLiteral("Its stream cannot be replayed.");
-        if (noRetry.isEmpty()) {
-            if (orphan->retriesLeft > 0)
-                --orphan->retriesLeft;
-            qCDebug(lcLpmSupervisor) << "retrying request" << orphan->id;
-            requests.enqueueFront(orphan);
-            continue;
-        }
-        requests.take(orphan->id)->reject(LpmError(LpmError::Code::WorkerCrashed,
-                                                   death + QLatin1Char(' ') + noRetry));
-    }
-    // Answers that were waiting for their stream will not get it.
-    for (auto it = awaitingStreams.begin(); it != awaitingStreams.end();) {
-        if (it->second.worker != worker) {
-            ++it;
-            continue;
-        }
-        it->second.request->reject(LpmError(LpmError::Code::WorkerCrashed,
-                                            death + QStringLiteral(" Its stream never came.")));
-        it = awaitingStreams.erase(it);
+    router->setRefusal(std::nullopt);
+    setState(LpmSupervisor::State::Starting);
+    if (const auto failure = pool->start()) {
+        setError(LpmSupervisor::Error::WorkerFailedToStart, failure->detail());
+        setState(LpmSupervisor::State::Stopped);
+        router->takeQueued(*failure).settle();
     }
 }
 
-void LpmSupervisorPrivate::rejectQueued(const LpmError &error)
+QFuture<void> LpmSupervisorPrivate::softKill(int graceMs)
 {
-    for (const auto &request : requests.takeQueued())
-        request->reject(error);
-}
-
-void LpmSupervisorPrivate::rejectAll(const LpmError &error)
-{
-    for (LpmWorkerHandle *worker : workers) {
-        const QSet<QUuid> held = worker->inFlight();
-        for (const QUuid &id : held)
-            worker->abandon(id);
+    if (!softKillPromise) {
+        softKillPromise.emplace();
+        softKillPromise->start();
     }
-    for (const auto &request : requests.takeAll()) {
-        if (request->pump)
-            request->pump->abort();
-        request->reject(error);
+    const QFuture<void> future = softKillPromise->future();
+    router->setRefusal(LpmError(LpmError::Code::ShuttingDown));
+    if (graceMs >= 0 && !softKillGrace->isActive())
+        softKillGrace->start(graceMs);
+    LpmSettlements settlements;
+    if (isRunning()) {
+        setState(LpmSupervisor::State::Draining);
+        // Requests that could only wait for a worker that will not come end now.
+        if (const auto reason = pool->unservableReason())
+            settlements.append(router->takeQueued(*reason));
+        if (router->queuedCount() == 0)
+            pool->retireIdle();
     }
-    for (auto &awaiting : std::exchange(awaitingStreams, {}))
-        awaiting.second.request->reject(error);
+    finishStopIfDone(settlements);
+    return future;
 }
 
-std::optional<LpmError> LpmSupervisorPrivate::unservableReason() const
+void LpmSupervisorPrivate::hardKill()
 {
-    if (!workers.empty())
-        return std::nullopt;
-    if (startFailure)
-        return startFailure;
-    if (restartLimitHit)
-        return LpmError(LpmError::Code::RestartLimitReached,
-                        QStringLiteral("At most %1 restarts are allowed within %2 s.")
-                                .arg(config.worker.restarts)
-                                .arg(config.worker.maxRestartsInInterval));
-    return std::nullopt; // not started yet, or a worker is on its way
+    router->setRefusal(LpmError(LpmError::Code::ShuttingDown));
+    softKillGrace->stop();
+    if (state != LpmSupervisor::State::Stopped)
+        setState(LpmSupervisor::State::Stopping);
+    pool->hardKillAll(HardKillGraceMs);
+    LpmSettlements settlements = router->takeAll(
+            LpmError(LpmError::Code::ShuttingDown, QStringLiteral("The pool was hard-killed.")));
+    finishStopIfDone(settlements);
 }
 
-// --- workers --------------------------------------------------------------------
-
-void LpmSupervisorPrivate::spawnWorker()
+void LpmSupervisorPrivate::resize(int count)
 {
-    Q_Q(LpmSupervisor);
-    auto *worker = new LpmWorkerHandle(q);
-    workers.push_back(worker);
-    QObject::connect(worker, &LpmWorkerHandle::started, q, [q](qint64 pid) {
-        qCDebug(lcLpmSupervisor) << "worker" << pid << "spawned";
-        Q_EMIT q->childSpawned(pid);
-    });
-    QObject::connect(worker, &LpmWorkerHandle::stateChanged, q,
-                     [this, worker] { onWorkerStateChanged(worker); });
-    QObject::connect(worker, &LpmWorkerHandle::statusChanged, q, [q, worker] {
-        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
-            Q_EMIT q->workerStateChanged(worker->pid(), worker->status().state());
-    });
-    QObject::connect(worker, &LpmWorkerHandle::answerReceived, q,
-                     [this, worker](const Message &message) { onAnswer(worker, message); });
-    QObject::connect(worker, &LpmWorkerHandle::eventReceived, q,
-                     [this, worker](const Message &message) { onEvent(worker, message); });
-    QObject::connect(worker, &LpmWorkerHandle::streamBackArrived, q,
-                     [this, worker](const QUuid &id) { onStreamBackArrived(worker, id); });
-    QObject::connect(worker, &LpmWorkerHandle::socketReleased, q, [this] { dispatchQueued(); });
-    QObject::connect(worker, &LpmWorkerHandle::failedToStart, q, [this](const QString &reason) {
-        const LpmError failure(LpmError::Code::WorkerFailedToStart,
-                               QStringLiteral("%1: %2").arg(config.worker.program, reason));
-        startFailure = failure;
-        setError(LpmSupervisor::Error::WorkerFailedToStart, failure.message());
-    });
-    QObject::connect(worker, &LpmWorkerHandle::protocolError, q, [this](const QString &reason) {
-        setError(LpmSupervisor::Error::ProtocolError, reason);
-    });
-    QObject::connect(worker, &LpmWorkerHandle::exited, q, [this, worker] { onWorkerExited(worker); });
-    if (worker->start(config.worker.program, config.worker.arguments))
-        shareServersWith(worker);
-}
-
-void LpmSupervisorPrivate::shareServersWith(LpmWorkerHandle *worker)
-{
-    for (const SharedServer &shared : sharedServers)
-        worker->sendServer(shared.body, ::fcntl(shared.fd, F_DUPFD_CLOEXEC, 3));
-}
-
-void LpmSupervisorPrivate::onWorkerStateChanged(LpmWorkerHandle *worker)
-{
-    if (worker->state() != LpmWorkerHandle::State::Ready)
+    if (count < 1) {
+        qCWarning(lcLpmSupervisor) << "resize(" << count << ") ignored: a pool needs a worker";
         return;
+    }
+    pool->resize(count, isRunning());
     checkOnline();
-    dispatchQueued();
-}
-
-int LpmSupervisorPrivate::activeWorkerCount() const
-{
-    return int(std::count_if(workers.begin(), workers.end(),
-                             [](const LpmWorkerHandle *w) { return !w->isStopping(); }));
-}
-
-std::vector<const LpmWorkerHandle *> LpmSupervisorPrivate::liveWorkers() const
-{
-    std::vector<const LpmWorkerHandle *> live;
-    live.reserve(workers.size());
-    for (const LpmWorkerHandle *worker : workers) {
-        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
-            live.push_back(worker);
-    }
-    return live;
 }
 
 void LpmSupervisorPrivate::checkOnline()
 {
     Q_Q(LpmSupervisor);
-    if (state != LpmSupervisor::State::Starting)
-        return;
-    const auto ready = std::count_if(workers.begin(), workers.end(), [](LpmWorkerHandle *w) {
-        return w->hasBeenReady() && !w->isStopping()
-                && w->state() != LpmWorkerHandle::State::Exited;
-    });
-    if (ready < targetCount)
+    if (state != LpmSupervisor::State::Starting || pool->readyCount() < pool->targetCount())
         return;
     setState(LpmSupervisor::State::Online);
     Q_EMIT q->online();
 }
 
-void LpmSupervisorPrivate::retireIdleWorkersWhenDrained()
+void LpmSupervisorPrivate::onQueueEmpty()
 {
-    if (state != LpmSupervisor::State::Draining || requests.queuedCount() > 0)
-        return;
-    for (LpmWorkerHandle *worker : workers) {
-        if (!worker->isStopping() && worker->load().inFlight == 0)
-            worker->retire();
-    }
+    if (state == LpmSupervisor::State::Draining)
+        pool->retireIdle();
 }
 
-void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker)
+void LpmSupervisorPrivate::replaceLost()
 {
-    Q_Q(LpmSupervisor);
-    workers.erase(std::find(workers.begin(), workers.end(), worker));
-    worker->deleteLater();
-    const qint64 pid = worker->pid();
-    const bool failedToStart = pid == 0;
-    const bool expected = worker->isStopping();
-    if (!failedToStart) {
-        if (expected) {
-            qCDebug(lcLpmSupervisor).noquote()
-                    << "worker" << pid << "stopped:" << worker->exitDescription();
-        } else {
-            qCWarning(lcLpmSupervisor).noquote()
-                    << "worker" << pid << "exited:" << worker->exitDescription();
-            setError(LpmSupervisor::Error::WorkerCrashed,
-                     QStringLiteral("Worker %1 exited: %2.").arg(pid).arg(worker->exitDescription()));
-        }
-        Q_EMIT q->workerExited(pid, worker->exitCode(), worker->exitStatus());
-    }
-
-    requeueOrReject(worker);
-
-    const bool running = state == LpmSupervisor::State::Starting
-            || state == LpmSupervisor::State::Online;
-    // While draining, a worker is replaced only if work it held still waits.
-    const bool drainingWithWork = state == LpmSupervisor::State::Draining
-            && requests.queuedCount() > 0;
-    if (!failedToStart && !expected && (running || drainingWithWork))
-        replaceWorkersIfAllowed();
-    if (const auto reason = unservableReason())
-        rejectQueued(*reason);
-    dispatchQueued();
-    checkOnline();
-    finishStopIfDone();
+    if (isRunning() || state == LpmSupervisor::State::Draining)
+        pool->replaceLost(state == LpmSupervisor::State::Draining, router->queuedCount() > 0);
 }
 
-void LpmSupervisorPrivate::replaceWorkersIfAllowed()
-{
-    Q_Q(LpmSupervisor);
-    const bool draining = state == LpmSupervisor::State::Draining;
-    while (draining ? workers.empty() : activeWorkerCount() < targetCount) {
-        const qint64 now = clock.elapsed();
-        if (!restartPolicy.tryRestart(now)) {
-            restartLimitHit = true;
-            const QString message = QStringLiteral("Restart limit reached: %1 restarts within "
-                                                   "%2 s; %3 of %4 workers running.")
-                                            .arg(config.worker.restarts)
-                                            .arg(config.worker.maxRestartsInInterval)
-                                            .arg(activeWorkerCount())
-                                            .arg(targetCount);
-            qCWarning(lcLpmSupervisor).noquote() << message;
-            setError(LpmSupervisor::Error::RestartLimitReached, message);
-            Q_EMIT q->restartLimitReached();
-            const qint64 wait = restartPolicy.msUntilAllowed(now);
-            if (!draining && wait > 0 && !restartTimer.isActive())
-                restartTimer.start(int(qMin<qint64>(wait, std::numeric_limits<int>::max())));
-            return;
-        }
-        restartLimitHit = false;
-        ++restartCount;
-        spawnWorker();
-    }
-}
-
-void LpmSupervisorPrivate::finishStopIfDone()
+void LpmSupervisorPrivate::finishStopIfDone(LpmSettlements &settlements)
 {
     const bool stopping = state == LpmSupervisor::State::Draining
             || state == LpmSupervisor::State::Stopping || state == LpmSupervisor::State::Stopped;
-    if (!stopping || !workers.empty())
-        return;
-    // Queued requests cannot outlive the pool.
-    rejectQueued(LpmError(LpmError::Code::ShuttingDown));
-    healthTimer.stop();
-    softKillGrace.stop();
-    setState(LpmSupervisor::State::Stopped);
-    if (softKillPromise) {
-        softKillPromise->finish();
-        softKillPromise.reset();
+    std::optional<QPromise<void>> promise;
+    if (stopping && pool->workers().empty()) {
+        // Queued requests cannot outlive the pool.
+        settlements.append(router->takeQueued(LpmError(LpmError::Code::ShuttingDown)));
+        pool->stopTimers();
+        softKillGrace->stop();
+        setState(LpmSupervisor::State::Stopped);
+        promise = std::exchange(softKillPromise, std::nullopt);
     }
+    // Last: continuations run inside, and may start the pool again.
+    settlements.settle();
+    if (promise)
+        promise->finish();
 }
 
 void LpmSupervisorPrivate::onInterrupted()
@@ -603,35 +173,32 @@ void LpmSupervisorPrivate::onInterrupted()
         return;
     }
     qCDebug(lcLpmSupervisor) << "SIGINT: hard-killing the pool and quitting";
-    q->hardKill();
+    hardKill();
     QCoreApplication::quit();
 }
 
-void LpmSupervisorPrivate::stopAllWorkers()
+void LpmSupervisorPrivate::setError(LpmSupervisor::Error newError, const QString &detail)
 {
     Q_Q(LpmSupervisor);
-    healthTimer.stop();
-    restartTimer.stop();
-    softKillGrace.stop();
-    cancelSweep.stop();
-    state = LpmSupervisor::State::Stopped;
-    for (LpmWorkerHandle *worker : workers)
-        QObject::disconnect(worker, nullptr, q, nullptr);
-    // Close every channel first so the workers wind down in parallel.
-    for (LpmWorkerHandle *worker : workers)
-        worker->closeChannel();
-    for (LpmWorkerHandle *worker : workers) {
-        worker->stopBlocking(StopGraceMs);
-        delete worker;
+    QString sentence;
+    switch (newError) {
+    case LpmSupervisor::Error::NoError:
+        break;
+    case LpmSupervisor::Error::WorkerFailedToStart:
+        sentence = LpmSupervisor::tr("A worker program could not be started.");
+        break;
+    case LpmSupervisor::Error::WorkerCrashed:
+        sentence = LpmSupervisor::tr("A worker exited without being asked to.");
+        break;
+    case LpmSupervisor::Error::RestartLimitReached:
+        sentence = LpmSupervisor::tr("The restart limit has been reached.");
+        break;
+    case LpmSupervisor::Error::ProtocolError:
+        sentence = LpmSupervisor::tr("A worker broke the protocol and was dropped.");
+        break;
     }
-    workers.clear();
-}
-
-void LpmSupervisorPrivate::setError(LpmSupervisor::Error newError, const QString &message)
-{
-    Q_Q(LpmSupervisor);
     error = newError;
-    errorString = message;
+    errorString = detail.isEmpty() ? sentence : sentence + QLatin1Char(' ') + detail;
     Q_EMIT q->errorOccurred(newError);
 }
 
@@ -642,4 +209,74 @@ void LpmSupervisorPrivate::setState(LpmSupervisor::State newState)
         return;
     state = newState;
     Q_EMIT q->stateChanged(newState);
+}
+
+// --- the workers ----------------------------------------------------------------
+
+void LpmSupervisorPrivate::wire(LpmWorkerHandle *worker)
+{
+    Q_Q(LpmSupervisor);
+    QObject::connect(worker, &LpmWorkerHandle::started, q, [q](qint64 pid) {
+        qCDebug(lcLpmSupervisor) << "worker" << pid << "spawned";
+        Q_EMIT q->childSpawned(pid);
+    });
+    QObject::connect(worker, &LpmWorkerHandle::stateChanged, q, [this](LpmWorkerHandle::State state) {
+        if (state == LpmWorkerHandle::State::Ready)
+            onWorkerReady();
+    });
+    QObject::connect(worker, &LpmWorkerHandle::statusChanged, q, [q, worker] {
+        if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
+            Q_EMIT q->workerStateChanged(worker->pid(), worker->status().state());
+    });
+    QObject::connect(worker, &LpmWorkerHandle::answered, q,
+                     [this, worker](const QUuid &id, const QVariant &data, LpmStream *stream) {
+                         router->onAnswered(worker, id, data, stream);
+                     });
+    QObject::connect(worker, &LpmWorkerHandle::answerFailed, q,
+                     [this, worker](const QUuid &id, const LpmError &failure) {
+                         router->onAnswerFailed(worker, id, failure);
+                     });
+    QObject::connect(worker, &LpmWorkerHandle::eventReceived, q,
+                     [this, worker](const QUuid &id, const QString &name, const QVariant &payload,
+                                    qint64 createdAt) { bridge->onEvent(worker, id, name, payload, createdAt); });
+    QObject::connect(worker, &LpmWorkerHandle::roomAvailable, q, [this] { router->dispatchQueued(); });
+    QObject::connect(worker, &LpmWorkerHandle::protocolError, q,
+                     [this](const QString &reason) { setError(LpmSupervisor::Error::ProtocolError, reason); });
+    QObject::connect(worker, &LpmWorkerHandle::exited, q,
+                     [this, worker](const LpmWorkerExit &exit) { onWorkerExited(worker, exit); });
+}
+
+void LpmSupervisorPrivate::onWorkerReady()
+{
+    checkOnline();
+    router->dispatchQueued();
+}
+
+void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
+{
+    Q_Q(LpmSupervisor);
+    pool->remove(worker, exit);
+    const bool failedToStart = exit.reason() == LpmWorkerExit::Reason::FailedToStart;
+    if (!failedToStart) {
+        if (exit.isExpected()) {
+            qCDebug(lcLpmSupervisor).noquote() << "worker" << exit.pid() << "stopped:" << exit.description();
+        } else {
+            qCWarning(lcLpmSupervisor).noquote() << "worker" << exit.pid() << "exited:" << exit.description();
+            setError(LpmSupervisor::Error::WorkerCrashed,
+                     QStringLiteral("Worker %1 exited: %2.").arg(exit.pid()).arg(exit.description()));
+        }
+    }
+    LpmSettlements settlements = router->takeBackFrom(worker, exit);
+    if (!failedToStart && !exit.isExpected())
+        replaceLost();
+    if (const auto reason = pool->unservableReason())
+        settlements.append(router->takeQueued(*reason));
+    router->dispatchQueued();
+    checkOnline();
+    if (!failedToStart) {
+        const bool signaled = exit.signal() != 0;
+        Q_EMIT q->workerExited(exit.pid(), signaled ? exit.signal() : exit.exitCode(),
+                               signaled ? QProcess::CrashExit : QProcess::NormalExit);
+    }
+    finishStopIfDone(settlements);
 }

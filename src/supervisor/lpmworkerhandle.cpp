@@ -1,19 +1,19 @@
 #include "lpmworkerhandle_p.h"
 
 #include "lpmchannel_p.h"
-#include "lpmfdchannel_p.h"
 #include "lpmlogging_p.h"
+#include "lpmpendingrequest_p.h"
+#include "lpmstatmreader_p.h"
 #include "lpmworkerprocess_p.h"
+
+#include <lpm/lpmstream.h>
 
 #include <QtCore/qtimer.h>
 
-#include <lpm/lpmerror.h>
-
 #include <cstdio>
-#include <cstring>
 
-#include <fcntl.h>
-#include <signal.h>
+#include <csignal>
+
 #include <unistd.h>
 
 using namespace LpmIpc;
@@ -23,11 +23,10 @@ namespace {
 constexpr int ExitAfterChannelLossMs = 2000;
 // How much of a worker's stderr is kept to explain its death.
 constexpr qsizetype StderrTailBytes = 4096;
-constexpr int StderrTailLines = 5;
-const qint64 PageSize = ::sysconf(_SC_PAGESIZE);
 } // namespace
 
-LpmWorkerHandle::LpmWorkerHandle(QObject *parent) : QObject(parent)
+LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
+    : QObject(parent), m_process(this), m_slot(slot)
 {
     // stdout goes straight to ours; stderr passes through us so that its last lines
     // can explain a crash. stdin is a pipe closed at once: a worker never steals the
@@ -37,8 +36,7 @@ LpmWorkerHandle::LpmWorkerHandle(QObject *parent) : QObject(parent)
             &LpmWorkerHandle::forwardStandardError);
     connect(&m_process, &QProcess::started, this, [this] {
         m_health.pid = m_process.processId();
-        const QByteArray path = "/proc/" + QByteArray::number(m_health.pid) + "/statm";
-        m_statmFd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+        m_statm = std::make_unique<LpmStatmReader>(m_health.pid);
         m_process.closeWriteChannel();
         Q_EMIT started(m_health.pid);
     });
@@ -48,98 +46,126 @@ LpmWorkerHandle::LpmWorkerHandle(QObject *parent) : QObject(parent)
 
 LpmWorkerHandle::~LpmWorkerHandle()
 {
-    if (m_statmFd >= 0)
-        ::close(m_statmFd);
     if (m_process.state() != QProcess::NotRunning) {
-        // Never leave a process behind; the owner normally stopped it already.
+        // Never leave a process behind; the pool normally stopped it already.
         m_process.disconnect(this);
-        m_process.kill();
+        LpmWorkerProcess::killGroup(m_process);
         m_process.waitForFinished(5000);
     }
 }
 
-bool LpmWorkerHandle::start(const QString &program, const QStringList &arguments)
+void LpmWorkerHandle::start(const LpmWorkerConfig &config)
 {
-    const LpmWorkerProcess::Channels channels = LpmWorkerProcess::start(m_process, program, arguments);
+    m_uptime.start();
+    const LpmWorkerProcess::Channels channels =
+            LpmWorkerProcess::start(m_process, config.program, config.arguments);
     if (channels.control < 0) {
-        // Report as QProcess would: later, so the caller has finished setting up.
-        m_failedToStart = true;
-        QMetaObject::invokeMethod(this, [this] {
-            Q_EMIT failedToStart(QStringLiteral("no channel could be created"));
-            finish();
-        }, Qt::QueuedConnection);
-        return false;
-    }
-    m_channel = new LpmChannel(channels.control, this);
-    m_descriptors = new LpmFdChannel(channels.descriptors, this);
-    connect(m_descriptors, &LpmFdChannel::received, this,
-            [this](const LpmFdChannel::Message &message, int fd) {
-                if (message.kind != LpmFdChannel::Kind::StreamBack || fd < 0) {
-                    if (fd >= 0)
-                        ::close(fd);
-                    qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent an unexpected descriptor";
-                    return;
-                }
-                m_attachments.holdDescriptor(message.id, fd);
-                Q_EMIT streamBackArrived(message.id);
-            });
-    connect(m_channel, &LpmChannel::messageReceived, this, &LpmWorkerHandle::onMessage);
-    connect(m_channel, &LpmChannel::disconnected, this, &LpmWorkerHandle::onChannelLost);
-    connect(m_channel, &LpmChannel::protocolError, this, [this](const QString &reason) {
-        qCWarning(lcLpmIpc).noquote() << "worker" << m_health.pid << "broke the protocol:"
-                                      << reason << "- dropping it";
-        Q_EMIT protocolError(reason);
-        kill();
-    });
-    return true;
-}
-
-void LpmWorkerHandle::closeChannel()
-{
-    if (m_channel)
-        m_channel->close();
-    if (m_descriptors)
-        m_descriptors->close();
-}
-
-void LpmWorkerHandle::stopBlocking(int graceMs)
-{
-    closeChannel();
-    if (m_process.state() == QProcess::NotRunning)
+        // Reported as QProcess would: later, so the caller has finished setting up.
+        m_startFailure = QStringLiteral("no channel could be created");
+        QMetaObject::invokeMethod(this, &LpmWorkerHandle::finish, Qt::QueuedConnection);
         return;
-    if (!m_process.waitForFinished(graceMs)) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
+    }
+    m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
+    connect(m_endpoint, &LpmEndpoint::messageReceived, this, &LpmWorkerHandle::onMessage);
+    connect(m_endpoint, &LpmEndpoint::disconnected, this, &LpmWorkerHandle::onChannelLost);
+    connect(m_endpoint, &LpmEndpoint::protocolError, this, &LpmWorkerHandle::reportProtocolError);
+    connect(m_endpoint, &LpmEndpoint::serverReceived, this, [this](const QByteArray &, int fd) {
+        ::close(fd);
+        reportProtocolError(QStringLiteral("it sent a listening socket, which only a supervisor sends"));
+    });
+    connect(m_endpoint, &LpmEndpoint::backlogExceeded, this, [this] {
+        killFor(LpmWorkerExit::Reason::Hung,
+                QStringLiteral("it stopped reading its channel: more than %1 MiB wait for it")
+                        .arg(LpmChannel::MaxBacklog >> 20));
+    });
+    connect(m_endpoint, &LpmEndpoint::bytesWritten, this, [this] {
+        if (m_backlogged && m_endpoint->bytesToWrite() < DispatchBacklog / 2) {
+            updateAccepting();
+            Q_EMIT roomAvailable();
+        }
+    });
+    if (config.startTimeout >= 0) {
+        m_startTimer = new QTimer(this);
+        m_startTimer->setSingleShot(true);
+        connect(m_startTimer, &QTimer::timeout, this, [this, timeout = config.startTimeout] {
+            killFor(LpmWorkerExit::Reason::StartTimedOut,
+                    QStringLiteral("it did not call ready() within %1 ms").arg(timeout));
+        });
+        m_startTimer->start(config.startTimeout);
     }
 }
 
-void LpmWorkerHandle::kill()
+bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
 {
-    closeChannel();
-    if (m_process.state() != QProcess::NotRunning)
-        m_process.kill();
-}
-
-bool LpmWorkerHandle::sendRequest(const Message &request)
-{
-    if (!m_load.accepting || !m_channel)
-        return false;
-    QString error;
-    if (!m_channel->send(request, &error)) {
-        qCWarning(lcLpmIpc) << "cannot send request" << request.id << ":" << error;
+    if (!m_load.accepting || !m_endpoint) {
+        *error = QStringLiteral("the worker takes no requests");
         return false;
     }
-    m_inFlight.insert(request.id);
-    m_load.inFlight = int(m_inFlight.size());
+    Message message = Message::request(request->id, request->createdAt, request->encodedPayload);
+    bool sent;
+    if (request->hasSocket) {
+        message.prelude = request->prelude;
+        sent = m_endpoint->sendWithSocket(message, std::exchange(request->socketFd, -1), error);
+        if (sent) {
+            m_sockets.insert(request->id);
+            m_load.sockets = int(m_sockets.size());
+        }
+    } else if (request->hasStream) {
+        sent = m_endpoint->sendWithStream(message, request->source, LpmEndpoint::Source::Borrowed, error);
+    } else {
+        sent = m_endpoint->send(message, error);
+    }
+    if (!sent)
+        return false;
+    ++m_load.inFlight;
+    if (m_endpoint->bytesToWrite() > DispatchBacklog)
+        updateAccepting();
     return true;
 }
 
-bool LpmWorkerHandle::release(const QUuid &id)
+void LpmWorkerHandle::cancel(const QUuid &id, const QString &why)
 {
-    if (!m_inFlight.remove(id))
-        return false;
-    m_load.inFlight = int(m_inFlight.size());
-    return true;
+    if (!m_endpoint || m_state == State::Exited)
+        return;
+    m_abandoned.insert(id);
+    m_endpoint->abortStream(id, why);
+    m_endpoint->send(Message::cancel(id));
+}
+
+void LpmWorkerHandle::reportProtocolError(const QString &reason)
+{
+    if (m_killReason)
+        return;
+    qCWarning(lcLpmIpc).noquote() << "worker" << m_health.pid << "broke the protocol:" << reason
+                                  << "- dropping it";
+    Q_EMIT protocolError(reason);
+    killFor(LpmWorkerExit::Reason::ProtocolError, reason);
+}
+
+void LpmWorkerHandle::replyToEvent(const QUuid &id, const QByteArray &encodedPayload)
+{
+    if (m_endpoint)
+        m_endpoint->send(Message::eventReply(id, encodedPayload));
+}
+
+void LpmWorkerHandle::rejectEvent(const QUuid &id, LpmError::Code code, const QString &detail)
+{
+    if (m_endpoint)
+        m_endpoint->send(Message::eventReject(id, int(code), detail));
+}
+
+void LpmWorkerHandle::sendBroadcast(const QString &name, const QByteArray &encodedPayload)
+{
+    if (m_endpoint)
+        m_endpoint->send(Message::broadcast(name, encodedPayload));
+}
+
+void LpmWorkerHandle::shareServer(const QByteArray &body, int fd)
+{
+    if (m_endpoint)
+        m_endpoint->sendServer(body, fd);
+    else
+        ::close(fd);
 }
 
 void LpmWorkerHandle::retire()
@@ -148,8 +174,63 @@ void LpmWorkerHandle::retire()
         return;
     m_stopping = true;
     updateAccepting();
-    sendControl(MessageType::SoftKill);
+    if (m_endpoint)
+        m_endpoint->send(Message::control(MessageType::SoftKill));
     Q_EMIT statusChanged();
+}
+
+void LpmWorkerHandle::hardKill(int graceMs)
+{
+    const bool alreadyHard = m_hardKilled;
+    const bool wasStopping = m_stopping;
+    m_stopping = true;
+    m_hardKilled = true;
+    updateAccepting();
+    if (!wasStopping)
+        Q_EMIT statusChanged();
+    if (alreadyHard || m_state == State::Exited)
+        return;
+    if (m_endpoint)
+        m_endpoint->send(Message::control(MessageType::HardKill));
+    QTimer::singleShot(graceMs, this, [this] {
+        if (m_process.state() != QProcess::NotRunning) {
+            qCDebug(lcLpmSupervisor) << "worker" << m_health.pid
+                                     << "still alive after a hard kill - killing it";
+            LpmWorkerProcess::killGroup(m_process);
+        }
+    });
+}
+
+void LpmWorkerHandle::stop()
+{
+    m_stopping = true;
+    updateAccepting();
+    if (m_endpoint)
+        m_endpoint->close(QStringLiteral("The pool was destroyed."));
+}
+
+bool LpmWorkerHandle::waitForExit(int msLeft)
+{
+    return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(qMax(0, msLeft));
+}
+
+void LpmWorkerHandle::killNow()
+{
+    LpmWorkerProcess::killGroup(m_process);
+}
+
+void LpmWorkerHandle::killFor(LpmWorkerExit::Reason reason, const QString &why)
+{
+    if (m_state == State::Exited || m_killReason)
+        return;
+    m_killReason = reason;
+    m_killDetail = why;
+    if (reason != LpmWorkerExit::Reason::ProtocolError) // said where it was found
+        qCWarning(lcLpmSupervisor).noquote() << "killing worker" << m_health.pid << "-" << why;
+    updateAccepting();
+    if (m_endpoint)
+        m_endpoint->close(QStringLiteral("The worker was killed: %1.").arg(why));
+    LpmWorkerProcess::killGroup(m_process);
 }
 
 LpmWorkerStatus LpmWorkerHandle::status() const
@@ -176,176 +257,33 @@ LpmWorkerStatus LpmWorkerHandle::status() const
     return status;
 }
 
-void LpmWorkerHandle::hardKill(int graceMs)
-{
-    const bool alreadyHard = m_stopping && m_hardKilled;
-    const bool wasStopping = m_stopping;
-    m_stopping = true;
-    m_hardKilled = true;
-    updateAccepting();
-    if (!wasStopping)
-        Q_EMIT statusChanged();
-    if (alreadyHard || m_state == State::Exited)
-        return;
-    sendControl(MessageType::HardKill);
-    QTimer::singleShot(graceMs, this, [this] {
-        if (m_process.state() != QProcess::NotRunning) {
-            qCDebug(lcLpmSupervisor) << "worker" << m_health.pid
-                                     << "still alive after a hard kill - killing it";
-            m_process.kill();
-        }
-    });
-}
-
-void LpmWorkerHandle::cancel(const QUuid &id)
-{
-    if (!m_inFlight.contains(id))
-        return;
-    abandon(id);
-    if (m_channel) {
-        Message message;
-        message.type = MessageType::Cancel;
-        message.id = id;
-        m_channel->send(message);
-    }
-}
-
-void LpmWorkerHandle::sendEventReply(const QUuid &id, const QByteArray &encodedPayload)
-{
-    Message message;
-    message.type = MessageType::EventReply;
-    message.id = id;
-    message.encodedPayload = encodedPayload;
-    if (m_channel)
-        m_channel->send(message);
-}
-
-void LpmWorkerHandle::sendEventReject(const QUuid &id, int errorCode, const QString &detail)
-{
-    Message message;
-    message.type = MessageType::EventReject;
-    message.id = id;
-    message.errorCode = errorCode;
-    message.errorDetail = detail;
-    if (m_channel)
-        m_channel->send(message);
-}
-
-void LpmWorkerHandle::sendBroadcast(const QString &name, const QByteArray &encodedPayload)
-{
-    Message message;
-    message.type = MessageType::Broadcast;
-    message.name = name;
-    message.encodedPayload = encodedPayload;
-    if (m_channel)
-        m_channel->send(message);
-}
-
-void LpmWorkerHandle::sendServer(const QByteArray &body, int fd)
-{
-    if (!m_descriptors) {
-        ::close(fd);
-        return;
-    }
-    LpmFdChannel::Message message;
-    message.kind = LpmFdChannel::Kind::Server;
-    message.body = body;
-    m_descriptors->send(message, fd);
-}
-
-void LpmWorkerHandle::sendDescriptor(LpmFdChannel::Kind kind, const QUuid &id, int fd)
-{
-    if (!m_descriptors) {
-        ::close(fd);
-        return;
-    }
-    LpmFdChannel::Message message;
-    message.kind = kind;
-    message.id = id;
-    m_descriptors->send(message, fd);
-}
-
-void LpmWorkerHandle::sendStreamEnd(const QUuid &id, bool ok, const QString &error)
-{
-    if (m_channel)
-        m_channel->send(streamEndMessage(id, ok, int(LpmError::Code::StreamFailed), error));
-}
-
-void LpmWorkerHandle::holdSocket(const QUuid &id)
-{
-    m_sockets.insert(id);
-    m_load.sockets = int(m_sockets.size());
-}
-
-void LpmWorkerHandle::sendControl(MessageType type)
-{
-    if (!m_channel)
-        return;
-    Message message;
-    message.type = type;
-    m_channel->send(message);
-}
-
-void LpmWorkerHandle::forwardStandardError()
-{
-    const QByteArray bytes = m_process.readAllStandardError();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
-    m_stderrTail.append(bytes);
-    if (m_stderrTail.size() > StderrTailBytes)
-        m_stderrTail.remove(0, m_stderrTail.size() - StderrTailBytes);
-}
-
-void LpmWorkerHandle::abandon(const QUuid &id)
-{
-    if (release(id))
-        m_abandoned.insert(id);
-}
-
 void LpmWorkerHandle::sampleRss()
 {
-    if (m_statmFd < 0)
+    const qint64 rss = m_statm ? m_statm->residentBytes() : -1;
+    if (rss < 0)
         return;
-    char buffer[128];
-    const ssize_t n = ::pread(m_statmFd, buffer, sizeof(buffer) - 1, 0);
-    if (n <= 0)
-        return;
-    buffer[n] = '\0';
-    // statm: size resident shared text lib data dt, in pages
-    const char *p = std::strchr(buffer, ' ');
-    if (!p)
-        return;
-    const qint64 residentPages = std::strtoll(p + 1, nullptr, 10);
-    m_health.rss = residentPages * PageSize;
-    m_load.rss = m_health.rss;
-    qCDebug(lcLpmHealth) << "worker" << m_health.pid << "sampled rss" << m_health.rss;
+    m_health.rss = rss;
+    m_load.rss = rss;
+    qCDebug(lcLpmHealth) << "worker" << m_health.pid << "sampled rss" << rss;
 }
 
-QString LpmWorkerHandle::exitDescription() const
+void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
 {
-    QString description;
-    if (m_failedToStart)
-        description = QStringLiteral("the program could not be started");
-    else if (m_exitStatus == QProcess::CrashExit)
-        description = QStringLiteral("killed by signal %1 (%2)")
-                              .arg(m_exitCode)
-                              .arg(QString::fromLocal8Bit(::strsignal(m_exitCode)));
-    else
-        description = QStringLiteral("exit code %1").arg(m_exitCode);
-
-    QList<QByteArray> lines = m_stderrTail.trimmed().split('\n');
-    if (lines.size() > StderrTailLines)
-        lines = lines.mid(lines.size() - StderrTailLines);
-    if (!lines.isEmpty() && !lines.first().isEmpty())
-        description += QStringLiteral("; its last words on stderr: ")
-                + QString::fromLocal8Bit(lines.join(" | "));
-    return description;
-}
-
-void LpmWorkerHandle::onMessage(const Message &message)
-{
+    if (attached.socket >= 0) {
+        ::close(attached.socket);
+        reportProtocolError(QStringLiteral("it handed a socket over"));
+        return;
+    }
     switch (message.type) {
+    case MessageType::Response:
+    case MessageType::ResponseError:
+        onAnswer(message, attached.stream);
+        return;
     case MessageType::Ready:
         m_hasBeenReady = true;
+        m_load.hasBeenReady = true;
+        if (m_startTimer)
+            m_startTimer->stop();
         setState(State::Ready);
         return;
     case MessageType::Busy:
@@ -359,20 +297,19 @@ void LpmWorkerHandle::onMessage(const Message &message)
         qCDebug(lcLpmHealth) << "worker" << m_health.pid << "reports rss" << message.rss
                              << "heap" << message.heapUsed << "/" << message.heapTotal;
         return;
-    case MessageType::Response:
-    case MessageType::ResponseError:
-        Q_EMIT answerReceived(message);
-        return;
     case MessageType::Event:
-        Q_EMIT eventReceived(message);
+        Q_EMIT eventReceived(message.id, message.name, message.payload, message.createdAt);
         return;
-    case MessageType::StreamEnd:
-        m_attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
+    case MessageType::Canceled:
+        if (!m_abandoned.remove(message.id))
+            break;
+        --m_load.inFlight;
+        Q_EMIT roomAvailable();
         return;
     case MessageType::SocketClosed:
         if (m_sockets.remove(message.id)) {
             m_load.sockets = int(m_sockets.size());
-            Q_EMIT socketReleased();
+            Q_EMIT roomAvailable();
         }
         return;
     case MessageType::Hello:
@@ -383,18 +320,51 @@ void LpmWorkerHandle::onMessage(const Message &message)
     case MessageType::EventReply:
     case MessageType::EventReject:
     case MessageType::Broadcast:
+    case MessageType::StreamEnd:
         break;
     }
-    qCWarning(lcLpmIpc) << "worker" << m_health.pid << "sent a" << typeName(message.type)
-                        << "message, which only a supervisor sends - dropping it";
-    Q_EMIT protocolError(QStringLiteral("unexpected %1 message").arg(typeName(message.type)));
-    kill();
+    delete attached.stream;
+    reportProtocolError(message.type == MessageType::Canceled
+                                ? QStringLiteral("it dropped request %1, which was not canceled")
+                                          .arg(message.id.toString(QUuid::WithoutBraces))
+                                : QStringLiteral("it sent a %1 message, which only a supervisor sends")
+                                          .arg(typeName(message.type)));
+}
+
+void LpmWorkerHandle::onAnswer(const Message &message, LpmStream *stream)
+{
+    if (m_load.inFlight > 0)
+        --m_load.inFlight;
+    if (m_abandoned.remove(message.id)) {
+        // Its future ended first (a timeout, a cancel): nothing is kept for it, and its
+        // stream's descriptor closes now, so the worker's pump ends too.
+        qCDebug(lcLpmSupervisor) << "dropping the late answer to request" << message.id;
+        delete stream;
+        Q_EMIT roomAvailable();
+        return;
+    }
+    ++m_handled;
+    if (message.type == MessageType::Response) {
+        Q_EMIT answered(message.id, message.payload, stream);
+        return;
+    }
+    delete stream;
+    const auto code = LpmError::Code(message.errorCode);
+    const bool workerMayReport = code == LpmError::Code::NotSerializable
+            || code == LpmError::Code::PayloadTooLarge || code == LpmError::Code::StreamFailed;
+    Q_EMIT answerFailed(message.id,
+                        LpmError(workerMayReport ? code : LpmError::Code::ProtocolError,
+                                 QStringLiteral("The worker's answer could not be sent: %1")
+                                         .arg(message.errorDetail)));
 }
 
 void LpmWorkerHandle::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_exitCode = exitCode;
     m_exitStatus = status; // on a crash, Qt reports the signal number as the exit code
+    // Its last words are in our buffers even now: deliver them before the exit.
+    if (m_endpoint)
+        m_endpoint->drain();
     finish();
 }
 
@@ -402,10 +372,8 @@ void LpmWorkerHandle::onProcessError(QProcess::ProcessError error)
 {
     if (error != QProcess::FailedToStart)
         return; // crashes arrive through finished()
-    m_failedToStart = true;
-    const QString reason = m_process.errorString();
-    qCWarning(lcLpmSupervisor) << "cannot start worker" << m_process.program() << ":" << reason;
-    Q_EMIT failedToStart(reason);
+    m_startFailure = m_process.errorString();
+    qCWarning(lcLpmSupervisor) << "cannot start worker" << m_process.program() << ":" << m_startFailure;
     finish();
 }
 
@@ -419,7 +387,7 @@ void LpmWorkerHandle::onChannelLost()
         if (m_process.state() != QProcess::NotRunning) {
             qCWarning(lcLpmSupervisor) << "worker" << m_health.pid
                                        << "closed its channel but did not exit - killing it";
-            m_process.kill();
+            LpmWorkerProcess::killGroup(m_process);
         }
     });
 }
@@ -436,19 +404,56 @@ void LpmWorkerHandle::setState(State state)
 
 void LpmWorkerHandle::updateAccepting()
 {
-    m_load.accepting = m_state == State::Ready && !m_stopping && m_channel
-            && m_channel->isConnected();
+    m_backlogged = m_endpoint && m_endpoint->bytesToWrite() > DispatchBacklog;
+    m_load.stopping = m_stopping || m_killReason;
+    m_load.accepting = m_state == State::Ready && !m_load.stopping && !m_backlogged && m_endpoint
+            && m_endpoint->isConnected();
 }
 
 void LpmWorkerHandle::finish()
 {
     if (m_state == State::Exited)
         return;
-    m_attachments.failStreams(QStringLiteral("The worker exited before the stream ended: %1.")
-                                      .arg(exitDescription()));
+    LpmWorkerExit exit;
+    exit.setPid(m_health.pid);
+    exit.setSlot(m_slot);
+    exit.setHandled(m_handled);
+    exit.setUptimeMs(m_uptime.isValid() ? m_uptime.elapsed() : 0);
+    exit.setStderrTail(m_stderrTail);
+    const bool signaled = m_exitStatus == QProcess::CrashExit;
+    exit.setSignal(signaled ? m_exitCode : 0);
+    exit.setExitCode(signaled ? 0 : m_exitCode);
+    if (!m_startFailure.isEmpty()) {
+        exit.setReason(LpmWorkerExit::Reason::FailedToStart);
+        exit.setDetail(m_startFailure);
+    } else if (m_killReason) {
+        exit.setReason(*m_killReason);
+        exit.setDetail(m_killDetail);
+    } else if (m_stopping) {
+        exit.setReason(LpmWorkerExit::Reason::Requested);
+    } else if (signaled && m_exitCode == SIGKILL) {
+        exit.setReason(LpmWorkerExit::Reason::Killed);
+    } else {
+        exit.setReason(LpmWorkerExit::Reason::Crashed);
+    }
     m_sockets.clear();
     m_load.sockets = 0;
-    closeChannel();
+    m_load.inFlight = 0;
+    m_abandoned.clear();
+    if (m_startTimer)
+        m_startTimer->stop();
     setState(State::Exited);
-    Q_EMIT exited();
+    if (m_endpoint)
+        m_endpoint->close(QStringLiteral("The worker exited before the stream ended: %1.")
+                                  .arg(exit.description()));
+    Q_EMIT exited(exit);
+}
+
+void LpmWorkerHandle::forwardStandardError()
+{
+    const QByteArray bytes = m_process.readAllStandardError();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    m_stderrTail.append(bytes);
+    if (m_stderrTail.size() > StderrTailBytes)
+        m_stderrTail.remove(0, m_stderrTail.size() - StderrTailBytes);
 }

@@ -3,24 +3,33 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
-#include "lpmattachmenttable_p.h"
 #include "lpmdispatcher_p.h"
-#include "lpmfdchannel_p.h"
-#include "lpmmessage_p.h"
+#include "lpmendpoint_p.h"
 
+#include <lpm/lpmerror.h>
+#include <lpm/lpmstream.h>
+#include <lpm/lpmsupervisorconfig.h>
+#include <lpm/lpmworkerexit.h>
 #include <lpm/lpmworkerhealth.h>
 #include <lpm/lpmworkerstatus.h>
 
+#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qprocess.h>
 #include <QtCore/qset.h>
 #include <QtCore/quuid.h>
 
-class LpmChannel;
-class LpmStream;
+#include <memory>
+#include <optional>
 
-// The supervisor's view of one worker process: the process, its channel, its state,
-// its load and health, and the ids of the requests it holds.
+class LpmPendingRequest;
+class LpmStatmReader;
+class QTimer;
+
+// The supervisor's view of one worker process: the process, its endpoint, its state,
+// and its own accounting (how many requests it holds, which connections, which
+// answers it no longer waits for). Which request it holds is the request table's to
+// know. Upward it speaks only in typed signals; no protocol message leaves it.
 class LpmWorkerHandle : public QObject
 {
     Q_OBJECT
@@ -32,121 +41,105 @@ public:
         Exited,   // the process is gone (or never started)
     };
 
-    explicit LpmWorkerHandle(QObject *parent = nullptr);
+    // Bytes waiting for the worker past which it takes no new request until it has read
+    // some (its answers still come); far below LpmChannel::MaxBacklog, which kills.
+    static constexpr qint64 DispatchBacklog = 16 * 1024 * 1024;
+
+    LpmWorkerHandle(int slot, QObject *parent = nullptr);
     ~LpmWorkerHandle() override;
 
-    bool start(const QString &program, const QStringList &arguments);
-    // Closes the channel: a worker exits when its channel ends.
-    void closeChannel();
-    // Closes the channel (the worker exits on end-of-file) and kills the process if it
-    // has not exited after graceMs. Blocks at most graceMs; for destruction.
-    void stopBlocking(int graceMs);
-    // Ends the worker now: SIGKILL. exited() follows.
-    void kill();
+    // Starts the process. Its failure to start, like every end, comes as exited().
+    void start(const LpmWorkerConfig &config);
+
+    // Sends a request this worker then holds. False (with error) when it could not.
+    bool sendRequest(LpmPendingRequest *request, QString *error);
+    // The request's future has ended: the worker is told, its stream stopped, and its
+    // answer (or the worker's word that it dropped it) is taken quietly when it comes.
+    void cancel(const QUuid &id, const QString &why);
+    // The router found an answer this worker had no business sending.
+    void reportProtocolError(const QString &reason);
+
+    void replyToEvent(const QUuid &id, const QByteArray &encodedPayload);
+    void rejectEvent(const QUuid &id, LpmError::Code code, const QString &detail);
+    void sendBroadcast(const QString &name, const QByteArray &encodedPayload);
+    // A listening socket (fd passes here) with its event name and payload as body.
+    void shareServer(const QByteArray &body, int fd);
 
     // Asks the worker to answer what it holds and exit (its softKillRequested()); it
-    // gets no new request from now on and its exit is not a crash.
+    // takes nothing new from now on and its exit is expected.
     void retire();
-    // Asks the worker to exit now (its hardKillRequested()), and kills it if it is
-    // still alive after graceMs.
+    // Asks the worker to exit now (its hardKillRequested()); SIGKILL after graceMs.
     void hardKill(int graceMs);
-    // Whether the supervisor asked this worker to stop (its exit is then expected).
-    bool isStopping() const { return m_stopping; }
-    // Tells the worker a request's future has ended (timed out) and forgets it.
-    void cancel(const QUuid &id);
-
-    // Events and broadcasts; payloads come CBOR-encoded.
-    void sendEventReply(const QUuid &id, const QByteArray &encodedPayload);
-    void sendEventReject(const QUuid &id, int errorCode, const QString &detail);
-    void sendBroadcast(const QString &name, const QByteArray &encodedPayload);
-    // Sends a listening socket (fd, which passes to this handle) with its event name and
-    // payload, encoded together as body.
-    void sendServer(const QByteArray &body, int fd);
-    // Sends the descriptor that belongs to request id (fd passes to this handle).
-    void sendDescriptor(LpmFdChannel::Kind kind, const QUuid &id, int fd);
-    void sendStreamEnd(const QUuid &id, bool ok, const QString &error);
-    // A connection handed to this worker, held until the worker reports it closed.
-    void holdSocket(const QUuid &id);
-    // The descriptor of the stream answering request id, once it has come (else -1).
-    int takeStreamBack(const QUuid &id) { return m_attachments.takeDescriptor(id); }
-    // A stream answering request id, now read by the supervisor's side.
-    void addStreamBack(const QUuid &id, LpmStream *stream) { m_attachments.addStream(id, stream); }
+    // Closes the channel: a worker exits when its channel ends. Expected too.
+    void stop();
+    // For destruction: waits up to msLeft for the process to exit; false if it still runs.
+    bool waitForExit(int msLeft);
+    // SIGKILL to the worker's process group, now.
+    void killNow();
 
     State state() const { return m_state; }
     qint64 pid() const { return m_health.pid; }
+    int slot() const { return m_slot; }
     bool hasBeenReady() const { return m_hasBeenReady; }
+    bool isStopping() const { return m_stopping; }
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
-
-    // Sends a request this worker now holds. Returns false (nothing held) on failure.
-    bool sendRequest(const LpmIpc::Message &request);
-    // Forgets a held request (answered, or given up); returns whether it was held.
-    bool release(const QUuid &id);
-    // Counts an answered request.
-    void noteAnswered() { ++m_handled; }
-    // A snapshot for the public API.
     LpmWorkerStatus status() const;
-    const QSet<QUuid> &inFlight() const { return m_inFlight; }
-    // Forgets a held request whose future already ended: its late answer is expected
-    // and will be dropped quietly rather than treated as a protocol error.
-    void abandon(const QUuid &id);
-    bool takeAbandoned(const QUuid &id) { return m_abandoned.remove(id); }
-
-    // Reads the resident set size from /proc/<pid>/statm, so even a hung worker's
-    // memory is known.
+    // Reads the resident set size from /proc, so even a hung worker's memory is known.
     void sampleRss();
-
-    // How the process ended, for messages: "exit code 3", "killed by signal 9 (Killed)",
-    // followed by the last lines it wrote to stderr, if any.
-    QString exitDescription() const;
-    int exitCode() const { return m_exitCode; }
-    QProcess::ExitStatus exitStatus() const { return m_exitStatus; }
 
 Q_SIGNALS:
     void started(qint64 pid);
     void stateChanged(LpmWorkerHandle::State state);
     // state() or isStopping() changed.
     void statusChanged();
-    void answerReceived(const LpmIpc::Message &message);
-    void eventReceived(const LpmIpc::Message &message);
-    // The descriptor of the stream answering request id has come (takeStreamBack()).
-    void streamBackArrived(const QUuid &id);
-    // A handed-over connection closed: the worker may take another.
-    void socketReleased();
-    // The program could not be run at all; exited() follows.
-    void failedToStart(const QString &reason);
-    // The worker broke the protocol and is being killed; exited() follows.
+    // The answer to request id; the receiver owns stream (null without one).
+    void answered(const QUuid &id, const QVariant &data, LpmStream *stream);
+    // The worker could not send its answer to request id.
+    void answerFailed(const QUuid &id, const LpmError &error);
+    void eventReceived(const QUuid &id, const QString &name, const QVariant &payload,
+                       qint64 createdAt);
+    // It may take more now: a connection closed, a dropped answer came, its backlog fell.
+    void roomAvailable();
+    // It broke the protocol and is being killed; exited() follows.
     void protocolError(const QString &reason);
-    void exited();
+    // The process is gone, everything it sent before has been delivered.
+    void exited(const LpmWorkerExit &exit);
 
 private:
-    void onMessage(const LpmIpc::Message &message);
+    void onMessage(const LpmIpc::Message &message, const LpmEndpoint::Attached &attached);
+    void onAnswer(const LpmIpc::Message &message, LpmStream *stream);
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
     void onChannelLost();
+    void killFor(LpmWorkerExit::Reason reason, const QString &why);
     void setState(State state);
-    void finish();
     void updateAccepting();
-    void sendControl(LpmIpc::MessageType type);
+    void finish();
     void forwardStandardError();
 
     QProcess m_process;
-    LpmChannel *m_channel = nullptr;
-    LpmFdChannel *m_descriptors = nullptr;
+    LpmEndpoint *m_endpoint = nullptr;
+    std::unique_ptr<LpmStatmReader> m_statm;
+    QTimer *m_startTimer = nullptr;
+    QElapsedTimer m_uptime;
+    const int m_slot;
     State m_state = State::Starting;
     bool m_hasBeenReady = false;
-    LpmWorkerLoad m_load;
-    LpmWorkerHealth m_health;
-    QSet<QUuid> m_inFlight;
-    QSet<QUuid> m_abandoned;
-    QSet<QUuid> m_sockets;
-    LpmAttachmentTable m_attachments; // streams answering requests
-    int m_statmFd = -1;
-    int m_exitCode = 0;
-    QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
-    bool m_failedToStart = false;
     bool m_stopping = false;
     bool m_hardKilled = false;
+    bool m_backlogged = false;
+    LpmWorkerLoad m_load;
+    LpmWorkerHealth m_health;
+    QSet<QUuid> m_abandoned; // canceled: one answer or word of dropping it is still due
+    QSet<QUuid> m_sockets;   // handed-over connections still open in the worker
     qint64 m_handled = 0;
+    // Why LPM ended it, when it did (a kill for cause), and how it ended.
+    std::optional<LpmWorkerExit::Reason> m_killReason;
+    QString m_killDetail;
+    QString m_startFailure;
+    int m_exitCode = 0;
+    QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
     QByteArray m_stderrTail; // the last few KiB the worker wrote to stderr
 };

@@ -9,12 +9,27 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace LpmWorkerProcess {
 
 namespace {
+
+// In the child, between fork and exec: only async-signal-safe calls.
+void markInheritedCloseOnExec()
+{
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+    // Kernels before 5.11 lack the flag: mark each descriptor up to the limit.
+    struct rlimit limit;
+    const int last = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+            ? int(qMin<rlim_t>(limit.rlim_cur, 1 << 20))
+            : 65536;
+    for (int fd = 3; fd < last; ++fd)
+        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
 
 bool makePair(int type, int fds[2])
 {
@@ -50,7 +65,7 @@ Channels start(QProcess &process, const QString &program, const QStringList &arg
     const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only.
     process.setChildProcessModifier([childControl, childDescriptors, supervisorPid] {
-        ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        markInheritedCloseOnExec();
         ::fcntl(childControl, F_SETFD, 0);
         ::fcntl(childDescriptors, F_SETFD, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -68,6 +83,15 @@ Channels start(QProcess &process, const QString &program, const QStringList &arg
     ::close(childControl);
     ::close(childDescriptors);
     return { control[0], descriptors[0] };
+}
+
+void killGroup(QProcess &process)
+{
+    if (process.state() == QProcess::NotRunning)
+        return;
+    const pid_t pid = pid_t(process.processId());
+    if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // not its group's leader (yet)
+        process.kill();
 }
 
 } // namespace LpmWorkerProcess

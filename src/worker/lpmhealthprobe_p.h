@@ -3,11 +3,13 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmstatmreader_p.h"
+
 #include <QtCore/qglobal.h>
 
-// Reads this process's memory figures cheaply enough to do after every answer:
-// /proc/self/statm stays open (one pread per sample) and glibc's mallinfo2()
-// gives the heap.
+// Reads this process's memory figures cheaply enough to do after every answer: the
+// resident set size from /proc/self/statm (kept open) and the heap from glibc's
+// mallinfo2().
 class LpmHealthProbe
 {
 public:
@@ -18,12 +20,8 @@ public:
         qint64 heapUsed = 0;  // bytes in use (small and mmap'd blocks)
     };
 
-    LpmHealthProbe();
-    ~LpmHealthProbe();
-    Q_DISABLE_COPY_MOVE(LpmHealthProbe)
-
     Sample sample() const;
 
 private:
-    int m_statmFd = -1;
+    LpmStatmReader m_statm;
 };

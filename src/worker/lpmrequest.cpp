@@ -1,9 +1,17 @@
 #include "lpmrequest_p.h"
 
+#include "lpmendpoint_p.h"
 #include "lpmlogging_p.h"
 #include "lpmworker_p.h"
 
+#include <lpm/lpmstream.h>
+
 #include <QtCore/qiodevice.h>
+#include <QtCore/qmetaobject.h>
+
+#include <memory>
+
+#include <unistd.h>
 
 /*!
     \class LpmRequest
@@ -24,6 +32,7 @@ LpmRequest::LpmRequest(LpmWorkerPrivate *worker, const QUuid &id, qint64 created
     : QObject(parent), d_ptr(new LpmRequestPrivate)
 {
     Q_D(LpmRequest);
+    d->q_ptr = this;
     d->worker = worker;
     d->id = id;
     d->createdAt = createdAt;
@@ -31,6 +40,54 @@ LpmRequest::LpmRequest(LpmWorkerPrivate *worker, const QUuid &id, qint64 created
 }
 
 LpmRequest::~LpmRequest() = default;
+
+void LpmRequestPrivate::attachStream(LpmStream *incoming)
+{
+    Q_Q(LpmRequest);
+    incoming->setParent(q);
+    stream = incoming;
+}
+
+bool LpmRequestPrivate::attachSocket(int fd, const QByteArray &prelude, LpmEndpoint *endpoint,
+                                     QObject *owner)
+{
+    hadSocket = true;
+    auto *adopted = new QTcpSocket(owner);
+    const QPointer<LpmEndpoint> channel(endpoint);
+    auto reportClosed = [channel, id = id, reported = std::make_shared<bool>(false)] {
+        if (*reported || !channel)
+            return;
+        *reported = true;
+        channel->send(LpmIpc::Message::socketClosed(id));
+    };
+    QObject::connect(adopted, &QObject::destroyed, owner, reportClosed);
+    QObject::connect(adopted, &QAbstractSocket::disconnected, owner, [adopted, reportClosed] {
+        reportClosed();
+        adopted->deleteLater();
+    });
+    if (!adopted->setSocketDescriptor(fd)) {
+        qCWarning(lcLpmWorker) << "cannot adopt a handed-over connection:" << adopted->errorString();
+        ::close(fd);
+        delete adopted; // reports it closed
+        return false;
+    }
+    // Bytes the supervisor had already read come first, as if never taken out.
+    for (qsizetype i = prelude.size() - 1; i >= 0; --i)
+        adopted->ungetChar(prelude.at(i));
+    if (!prelude.isEmpty())
+        QMetaObject::invokeMethod(adopted, [adopted] { Q_EMIT adopted->readyRead(); }, Qt::QueuedConnection);
+    socket = adopted;
+    return true;
+}
+
+void LpmRequestPrivate::cancel()
+{
+    Q_Q(LpmRequest);
+    qCDebug(lcLpmWorker) << "request" << id << "was canceled by the supervisor";
+    canceled = true;
+    Q_EMIT q->canceled();
+    q->deleteLater();
+}
 
 QVariant LpmRequest::data() const
 {

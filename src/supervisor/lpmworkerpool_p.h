@@ -1,0 +1,100 @@
+#pragma once
+
+//  W A R N I N G
+//  This file is not part of the LPM API. It may change without notice.
+
+#include "lpmrestartpolicy_p.h"
+
+#include <lpm/lpmerror.h>
+#include <lpm/lpmsupervisorconfig.h>
+#include <lpm/lpmworkerexit.h>
+
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qobject.h>
+
+#include <optional>
+#include <vector>
+
+class LpmWorkerHandle;
+class QTimer;
+
+// The workers' lives: spawning them into slots, replacing the lost ones under the
+// restart policy, growing and shrinking the pool, sampling their memory, sharing
+// listening servers with every worker (respawned ones too), and stopping them all.
+// What the workers do is the router's business; when the pool is up is the state
+// machine's (LpmSupervisorPrivate).
+class LpmWorkerPool : public QObject
+{
+    Q_OBJECT
+public:
+    // Destruction waits this long for all workers together, then kills the rest.
+    static constexpr int StopGraceMs = 3000;
+    static constexpr int HealthSampleMs = 500;
+
+    LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent);
+    ~LpmWorkerPool() override;
+
+    // Alive or starting, in spawn order.
+    const std::vector<LpmWorkerHandle *> &workers() const { return m_workers; }
+    // Those whose process runs (started, not yet exited).
+    std::vector<const LpmWorkerHandle *> liveWorkers() const;
+    int targetCount() const { return m_targetCount; }
+    // Workers not asked to stop.
+    int activeCount() const;
+    // Workers that called ready() and are neither stopping nor gone.
+    int readyCount() const;
+    int restartCount() const { return m_restartCount; }
+    // Why no worker can ever take a request now, or nullopt if one may.
+    std::optional<LpmError> unservableReason() const;
+
+    // Spawns targetCount() workers. The failure, if the configuration cannot start any.
+    std::optional<LpmError> start();
+    // Sets the target; while running, grows at once or retires the least busy workers.
+    void resize(int count, bool running);
+    // A worker has exited: forgotten (deleted later) and its start failure noted.
+    void remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit);
+    // Refills lost slots under the restart policy. While draining, only when work
+    // waits that no remaining worker will take.
+    void replaceLost(bool draining, bool workWaiting);
+    // Draining: every worker holding nothing is asked to stop.
+    void retireIdle();
+    void hardKillAll(int graceMs);
+    // For destruction: every worker is stopped at once and waited for together, at
+    // most StopGraceMs, then the rest are killed. Blocks; emits nothing.
+    void stopAll();
+    void stopTimers();
+    // Shares a listening server (fd, ours from now on) with every worker, now and later.
+    void shareServer(const QByteArray &body, int fd);
+
+Q_SIGNALS:
+    // A handle was made and is about to start: connect to it now.
+    void spawned(LpmWorkerHandle *worker);
+    void restartLimitReached(const QString &message);
+    // The restart window has room again: replaceLost() may now succeed.
+    void restartAllowed();
+    void failedToStart(const LpmError &failure);
+    void healthSampled();
+
+private:
+    void spawn();
+    int freeSlot() const;
+
+    const LpmSupervisorConfig m_config;
+    int m_targetCount;
+    std::vector<LpmWorkerHandle *> m_workers;
+    LpmRestartPolicy m_restartPolicy;
+    QElapsedTimer m_clock;
+    QTimer *m_restartTimer; // fires when the restart window has room again
+    QTimer *m_healthTimer;  // samples every worker's RSS
+    std::optional<LpmError> m_startFailure; // requests fail instead of waiting
+    bool m_restartLimitHit = false;
+    int m_restartCount = 0;
+    // Listening sockets shared with every worker: our own copy of each descriptor and
+    // the (name, payload) body that goes with it.
+    struct SharedServer
+    {
+        QByteArray body;
+        int fd;
+    };
+    std::vector<SharedServer> m_sharedServers;
+};

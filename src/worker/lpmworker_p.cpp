@@ -1,0 +1,293 @@
+#include "lpmworker_p.h"
+
+#include "lpmfdchannel_p.h"
+#include "lpmlogging_p.h"
+#include "lpmmessage_p.h"
+#include "lpmpayloadcodec_p.h"
+#include "lpmrequest_p.h"
+
+#include <lpm/lpmerror.h>
+#include <lpm/lpmstream.h>
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qmetaobject.h>
+#include <QtNetwork/qtcpserver.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace LpmIpc;
+
+namespace {
+constexpr int HealthReportMs = 500;
+} // namespace
+
+LpmWorkerPrivate::LpmWorkerPrivate(LpmWorker *q) : q_ptr(q), events(this) { }
+
+int LpmWorkerPrivate::inheritedSocket(const char *variable)
+{
+    bool ok = false;
+    const int fd = qEnvironmentVariableIntValue(variable, &ok);
+    qunsetenv(variable);
+    struct stat info;
+    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode))
+        return -1;
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC); // our own children must not inherit it
+    return fd;
+}
+
+int LpmWorkerPrivate::channelDescriptor()
+{
+    static const int descriptor = inheritedSocket(ChannelFdVariable);
+    return descriptor;
+}
+
+// --- bootstrap ------------------------------------------------------------------
+
+void LpmWorkerPrivate::openEndpoint()
+{
+    Q_Q(LpmWorker);
+    const int descriptor = channelDescriptor();
+    if (descriptor < 0)
+        return;
+    endpoint = new LpmEndpoint(descriptor, inheritedSocket(DescriptorChannelFdVariable), q);
+    QObject::connect(endpoint, &LpmEndpoint::messageReceived, q,
+                     [this](const Message &message, const LpmEndpoint::Attached &attached) {
+                         onMessage(message, attached);
+                     });
+    QObject::connect(endpoint, &LpmEndpoint::serverReceived, q,
+                     [this](const QByteArray &body, int fd) { adoptServer(body, fd); });
+    QObject::connect(endpoint, &LpmEndpoint::outgoingStreamFinished, q, [this] { exitIfIdle(); });
+    QObject::connect(endpoint, &LpmEndpoint::protocolError, q, [](const QString &reason) {
+        qCCritical(lcLpmWorker).noquote() << "protocol error on the supervisor's channel:"
+                                          << reason << "- exiting";
+        QCoreApplication::exit(3);
+    });
+    QObject::connect(endpoint, &LpmEndpoint::disconnected, q, [this] {
+        qCDebug(lcLpmWorker) << "the supervisor closed the channel - exiting";
+        events.rejectAll(LpmError::Code::ChannelClosed);
+        QCoreApplication::exit(0);
+    });
+    // However the event loop ends (quit() from a handler too), what was sent goes out.
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
+                     [this] { flushLastWords(); });
+    healthTimer.setInterval(HealthReportMs);
+    QObject::connect(&healthTimer, &QTimer::timeout, q, [this] { sendHealth(); });
+    healthTimer.start();
+}
+
+void LpmWorkerPrivate::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
+{
+    Q_Q(LpmWorker);
+    switch (message.type) {
+    case MessageType::Request:
+        deliverRequest(message, attached);
+        return;
+    case MessageType::Cancel:
+        onCancel(message.id);
+        return;
+    case MessageType::SoftKill:
+        onSoftKill();
+        return;
+    case MessageType::HardKill:
+        onHardKill();
+        return;
+    case MessageType::EventReply:
+    case MessageType::EventReject:
+        events.settle(message);
+        return;
+    case MessageType::Broadcast:
+        Q_EMIT q->eventReceived(message.name, message.payload);
+        return;
+    default:
+        break;
+    }
+    delete attached.stream;
+    if (attached.socket >= 0)
+        ::close(attached.socket);
+    qCWarning(lcLpmWorker) << "ignoring a" << typeName(message.type) << "message, which only a worker sends";
+}
+
+void LpmWorkerPrivate::deliverRequest(const Message &message, const LpmEndpoint::Attached &attached)
+{
+    Q_Q(LpmWorker);
+    if (ongoing.contains(message.id)) {
+        qCWarning(lcLpmWorker) << "ignoring a second request with id" << message.id;
+        delete attached.stream;
+        if (attached.socket >= 0)
+            ::close(attached.socket);
+        return;
+    }
+    // No QObject parent: the table of ongoing requests owns them. As children of the
+    // worker, each would cost a walk of its child list when deleted (measured: a sixth
+    // of a worker's time under load).
+    auto *request = new LpmRequest(this, message.id, message.createdAt, message.payload, nullptr);
+    if (attached.stream)
+        request->d_func()->attachStream(attached.stream);
+    if (attached.socket >= 0)
+        request->d_func()->attachSocket(attached.socket, message.prelude, endpoint, q);
+    ongoing.insert(message.id, request);
+    Q_EMIT q->request(request);
+}
+
+void LpmWorkerPrivate::adoptServer(const QByteArray &body, int fd)
+{
+    Q_Q(LpmWorker);
+    QVariant decoded;
+    QString error;
+    const QVariantList fields = LpmPayloadCodec::decode(body, &decoded, &error) ? decoded.toList()
+                                                                               : QVariantList();
+    if (fields.size() != 2) {
+        qCWarning(lcLpmWorker) << "ignoring an unexpected message on the descriptor channel";
+        ::close(fd);
+        return;
+    }
+    const QString name = fields.at(0).toString();
+    if (!q->isSignalConnected(QMetaMethod::fromSignal(&LpmWorker::serverReceived))) {
+        qCWarning(lcLpmWorker).noquote() << "a server was shared for" << name
+                                         << "but nothing is connected to serverReceived()";
+        ::close(fd);
+        return;
+    }
+    auto *server = new QTcpServer(q);
+    if (!server->setSocketDescriptor(fd)) {
+        qCWarning(lcLpmWorker).noquote() << "cannot adopt the server shared for" << name << ":"
+                                         << server->errorString();
+        ::close(fd);
+        delete server;
+        return;
+    }
+    Q_EMIT q->serverReceived(name, fields.at(1), server);
+}
+
+void LpmWorkerPrivate::onCancel(const QUuid &id)
+{
+    // The supervisor hears back exactly once per canceled request: the answer already
+    // on its way, or this word that it was dropped.
+    if (endpoint->discard(id)) { // never delivered: its socket had not come yet
+        endpoint->send(Message::canceled(id));
+        return;
+    }
+    LpmRequest *request = ongoing.take(id);
+    if (!request)
+        return; // answered meanwhile: the supervisor drops that answer
+    endpoint->send(Message::canceled(id));
+    request->d_func()->cancel();
+    if (exitWhenIdle)
+        exitIfIdle();
+}
+
+// --- answers --------------------------------------------------------------------
+
+bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer, QIODevice *device)
+{
+    ongoing.remove(request->id());
+    if (exitWhenIdle && ongoing.isEmpty()) // after this answer has been written
+        QMetaObject::invokeMethod(q_ptr, [this] { exitIfIdle(); }, Qt::QueuedConnection);
+    if (!endpoint)
+        return false;
+    if (device && (!device->isOpen() || !device->isReadable() || device->thread() != q_ptr->thread())) {
+        qCWarning(lcLpmWorker) << "cannot answer with a stream that is not open for reading in"
+                                  " the worker's thread - answering without it";
+        device = nullptr;
+    }
+    QByteArray encoded;
+    std::optional<LpmError> refusal = encodePayload(answer, 0, &encoded);
+    if (!refusal) {
+        const Message response = Message::response(request->id(), encoded);
+        QString error;
+        if (device) {
+            // Without a parent of its own, it is ours until its bytes are sent.
+            const bool adopt = !device->parent() || device->parent() == request;
+            if (endpoint->sendWithStream(response, device,
+                                         adopt ? LpmEndpoint::Source::Owned : LpmEndpoint::Source::Borrowed,
+                                         &error)) {
+                scheduleHealthReport();
+                return true;
+            }
+            refusal = LpmError(LpmError::Code::StreamFailed, error);
+        } else if (endpoint->send(response, &error)) {
+            scheduleHealthReport();
+            return true;
+        } else {
+            refusal = LpmError(LpmError::Code::PayloadTooLarge, error);
+        }
+    }
+    // The supervisor still learns that the request ended, and why.
+    qCWarning(lcLpmWorker).noquote() << "cannot send the answer to request"
+                                     << request->id().toString(QUuid::WithoutBraces) << ":"
+                                     << refusal->detail();
+    endpoint->send(Message::responseError(request->id(), int(refusal->code()), refusal->detail()));
+    return false;
+}
+
+void LpmWorkerPrivate::scheduleHealthReport()
+{
+    // After an answer, but once per event-loop pass: a burst of answers costs one report.
+    if (healthReportPending)
+        return;
+    healthReportPending = true;
+    QMetaObject::invokeMethod(q_ptr, [this] { sendHealth(); }, Qt::QueuedConnection);
+}
+
+void LpmWorkerPrivate::sendHealth()
+{
+    healthReportPending = false;
+    if (!endpoint)
+        return;
+    const LpmHealthProbe::Sample sample = probe.sample();
+    endpoint->send(Message::health(sample.rss, sample.heapTotal, sample.heapUsed));
+}
+
+// --- stopping -------------------------------------------------------------------
+
+void LpmWorkerPrivate::onSoftKill()
+{
+    softKillPending = true;
+    proceedWithSoftKill();
+}
+
+void LpmWorkerPrivate::proceedWithSoftKill()
+{
+    Q_Q(LpmWorker);
+    if (!softKillPending || !ready || softKillStarted || exitWhenIdle)
+        return; // a busy() worker stays until it is ready() again
+    if (q->isSignalConnected(QMetaMethod::fromSignal(&LpmWorker::softKillRequested))) {
+        softKillStarted = true;
+        Q_EMIT q->softKillRequested(); // the handler calls softKillDone() when it is done
+        return;
+    }
+    exitWhenIdle = true;
+    exitIfIdle();
+}
+
+void LpmWorkerPrivate::exitIfIdle()
+{
+    if (exitWhenIdle && ongoing.isEmpty() && (!endpoint || endpoint->outgoingStreamCount() == 0))
+        exitProcess();
+}
+
+void LpmWorkerPrivate::onHardKill()
+{
+    Q_Q(LpmWorker);
+    Q_EMIT q->hardKillRequested();
+    exitProcess();
+}
+
+void LpmWorkerPrivate::exitProcess()
+{
+    if (exiting)
+        return;
+    exiting = true;
+    healthTimer.stop();
+    events.rejectAll(LpmError::Code::ChannelClosed);
+    flushLastWords();
+    QCoreApplication::exit(0);
+}
+
+void LpmWorkerPrivate::flushLastWords()
+{
+    if (endpoint)
+        endpoint->flushBlocking(ExitFlushMs);
+}
