@@ -1,3 +1,4 @@
+#include "lpmframecodec_p.h"
 #include "lpmframereader_p.h"
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"

@@ -1,5 +1,6 @@
 #include "lpmchannel_p.h"
 
+#include "lpmframecodec_p.h"
 #include "lpmlogging_p.h"
 
 #include <QtCore/qcoreapplication.h>

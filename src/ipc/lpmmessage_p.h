@@ -120,13 +120,6 @@ struct Message
 std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
                                       QByteArray *encoded);
 
-// Appends one whole frame for message to out. Fails (out unchanged) when the
-// payload is not serializable or the frame would exceed MaxFrameSize.
-bool appendFrame(QByteArray &out, const Message &message, QString *error);
-
-// Decodes the type byte and body of one frame.
-bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error);
-
 QString typeName(MessageType type);
 
 } // namespace LpmIpc

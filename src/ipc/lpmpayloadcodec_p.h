@@ -24,6 +24,23 @@ namespace LpmPayloadCodec {
 constexpr int MaxDepth = 512;
 constexpr qsizetype MaxItems = qsizetype(1) << 20;
 
+// Counts the values of one payload, so that both sides refuse the same ones: a frame
+// of one-byte CBOR nulls would otherwise decode into some 2 GB of QVariants.
+struct Budget
+{
+    qsizetype items = 0;
+    bool exceeded = false;
+
+    bool spend(QString *error)
+    {
+        if (++items <= MaxItems)
+            return true;
+        exceeded = true;
+        *error = QStringLiteral("more than %1 values").arg(MaxItems);
+        return false;
+    }
+};
+
 // Appends one CBOR item for value to out. On failure returns false, sets error and
 // leaves out as it was; tooManyItems says whether the budget was the reason.
 bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems = nullptr);

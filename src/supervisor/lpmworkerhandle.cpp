@@ -10,9 +10,6 @@
 
 #include <QtCore/qtimer.h>
 
-#include <cstdio>
-
-#include <csignal>
 
 #include <unistd.h>
 
@@ -21,50 +18,26 @@ using namespace LpmIpc;
 namespace {
 // How long a worker whose channel closed may take to exit before it is killed.
 constexpr int ExitAfterChannelLossMs = 2000;
-// How much of a worker's stderr is kept to explain its death.
-constexpr qsizetype StderrTailBytes = 4096;
 } // namespace
 
 LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
-    : QObject(parent), m_process(this), m_slot(slot)
+    : QObject(parent), m_process(new LpmWorkerProcess(this)), m_slot(slot)
 {
-    // stdout goes straight to ours; stderr passes through us so that its last lines
-    // can explain a crash. stdin is a pipe closed at once: a worker never steals the
-    // application's terminal input.
-    m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
-    connect(&m_process, &QProcess::readyReadStandardError, this,
-            &LpmWorkerHandle::forwardStandardError);
-    connect(&m_process, &QProcess::started, this, [this] {
-        m_health.pid = m_process.processId();
-        m_statm = std::make_unique<LpmStatmReader>(m_health.pid);
-        m_process.closeWriteChannel();
-        Q_EMIT started(m_health.pid);
+    connect(m_process, &LpmWorkerProcess::started, this, [this](qint64 pid) {
+        m_health.pid = pid;
+        m_statm = std::make_unique<LpmStatmReader>(pid);
+        Q_EMIT started(pid);
     });
-    connect(&m_process, &QProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
-    connect(&m_process, &QProcess::errorOccurred, this, &LpmWorkerHandle::onProcessError);
+    connect(m_process, &LpmWorkerProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
 }
 
-LpmWorkerHandle::~LpmWorkerHandle()
-{
-    if (m_process.state() != QProcess::NotRunning) {
-        // Never leave a process behind; the pool normally stopped it already.
-        m_process.disconnect(this);
-        LpmWorkerProcess::killGroup(m_process);
-        m_process.waitForFinished(5000);
-    }
-}
+LpmWorkerHandle::~LpmWorkerHandle() = default;
 
 void LpmWorkerHandle::start(const LpmWorkerConfig &config)
 {
-    m_uptime.start();
-    const LpmWorkerProcess::Channels channels =
-            LpmWorkerProcess::start(m_process, config.program, config.arguments);
-    if (channels.control < 0) {
-        // Reported as QProcess would: later, so the caller has finished setting up.
-        m_startFailure = QStringLiteral("no channel could be created");
-        QMetaObject::invokeMethod(this, &LpmWorkerHandle::finish, Qt::QueuedConnection);
-        return;
-    }
+    const LpmWorkerProcess::Channels channels = m_process->start(config.program, config.arguments);
+    if (channels.control < 0)
+        return; // finished() follows
     m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
     connect(m_endpoint, &LpmEndpoint::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_endpoint, &LpmEndpoint::disconnected, this, &LpmWorkerHandle::onChannelLost);
@@ -193,10 +166,10 @@ void LpmWorkerHandle::hardKill(int graceMs)
     if (m_endpoint)
         m_endpoint->send(Message::control(MessageType::HardKill));
     QTimer::singleShot(graceMs, this, [this] {
-        if (m_process.state() != QProcess::NotRunning) {
+        if (m_process->isRunning()) {
             qCDebug(lcLpmSupervisor) << "worker" << m_health.pid
                                      << "still alive after a hard kill - killing it";
-            LpmWorkerProcess::killGroup(m_process);
+            m_process->killGroup();
         }
     });
 }
@@ -211,12 +184,17 @@ void LpmWorkerHandle::stop()
 
 bool LpmWorkerHandle::waitForExit(int msLeft)
 {
-    return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(qMax(0, msLeft));
+    return m_process->waitForExit(msLeft);
 }
 
 void LpmWorkerHandle::killNow()
 {
-    LpmWorkerProcess::killGroup(m_process);
+    m_process->killGroup();
+}
+
+bool LpmWorkerHandle::isRunning() const
+{
+    return m_process->isRunning();
 }
 
 void LpmWorkerHandle::killFor(LpmWorkerExit::Reason reason, const QString &why)
@@ -230,7 +208,7 @@ void LpmWorkerHandle::killFor(LpmWorkerExit::Reason reason, const QString &why)
     updateAccepting();
     if (m_endpoint)
         m_endpoint->close(QStringLiteral("The worker was killed: %1.").arg(why));
-    LpmWorkerProcess::killGroup(m_process);
+    m_process->killGroup();
 }
 
 LpmWorkerStatus LpmWorkerHandle::status() const
@@ -358,22 +336,11 @@ void LpmWorkerHandle::onAnswer(const Message &message, LpmStream *stream)
                                          .arg(message.errorDetail)));
 }
 
-void LpmWorkerHandle::onProcessFinished(int exitCode, QProcess::ExitStatus status)
+void LpmWorkerHandle::onProcessFinished()
 {
-    m_exitCode = exitCode;
-    m_exitStatus = status; // on a crash, Qt reports the signal number as the exit code
     // Its last words are in our buffers even now: deliver them before the exit.
     if (m_endpoint)
         m_endpoint->drain();
-    finish();
-}
-
-void LpmWorkerHandle::onProcessError(QProcess::ProcessError error)
-{
-    if (error != QProcess::FailedToStart)
-        return; // crashes arrive through finished()
-    m_startFailure = m_process.errorString();
-    qCWarning(lcLpmSupervisor) << "cannot start worker" << m_process.program() << ":" << m_startFailure;
     finish();
 }
 
@@ -384,10 +351,10 @@ void LpmWorkerHandle::onChannelLost()
     if (m_state == State::Exited)
         return;
     QTimer::singleShot(ExitAfterChannelLossMs, this, [this] {
-        if (m_process.state() != QProcess::NotRunning) {
+        if (m_process->isRunning()) {
             qCWarning(lcLpmSupervisor) << "worker" << m_health.pid
                                        << "closed its channel but did not exit - killing it";
-            LpmWorkerProcess::killGroup(m_process);
+            m_process->killGroup();
         }
     });
 }
@@ -414,27 +381,16 @@ void LpmWorkerHandle::finish()
 {
     if (m_state == State::Exited)
         return;
-    LpmWorkerExit exit;
-    exit.setPid(m_health.pid);
+    LpmWorkerExit exit = m_process->exitReport();
     exit.setSlot(m_slot);
     exit.setHandled(m_handled);
-    exit.setUptimeMs(m_uptime.isValid() ? m_uptime.elapsed() : 0);
-    exit.setStderrTail(m_stderrTail);
-    const bool signaled = m_exitStatus == QProcess::CrashExit;
-    exit.setSignal(signaled ? m_exitCode : 0);
-    exit.setExitCode(signaled ? 0 : m_exitCode);
-    if (!m_startFailure.isEmpty()) {
-        exit.setReason(LpmWorkerExit::Reason::FailedToStart);
-        exit.setDetail(m_startFailure);
-    } else if (m_killReason) {
-        exit.setReason(*m_killReason);
-        exit.setDetail(m_killDetail);
-    } else if (m_stopping) {
-        exit.setReason(LpmWorkerExit::Reason::Requested);
-    } else if (signaled && m_exitCode == SIGKILL) {
-        exit.setReason(LpmWorkerExit::Reason::Killed);
-    } else {
-        exit.setReason(LpmWorkerExit::Reason::Crashed);
+    if (exit.reason() != LpmWorkerExit::Reason::FailedToStart) {
+        if (m_killReason) { // killed for cause
+            exit.setReason(*m_killReason);
+            exit.setDetail(m_killDetail);
+        } else if (m_stopping) {
+            exit.setReason(LpmWorkerExit::Reason::Requested);
+        }
     }
     m_sockets.clear();
     m_load.sockets = 0;
@@ -447,13 +403,4 @@ void LpmWorkerHandle::finish()
         m_endpoint->close(QStringLiteral("The worker exited before the stream ended: %1.")
                                   .arg(exit.description()));
     Q_EMIT exited(exit);
-}
-
-void LpmWorkerHandle::forwardStandardError()
-{
-    const QByteArray bytes = m_process.readAllStandardError();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
-    m_stderrTail.append(bytes);
-    if (m_stderrTail.size() > StderrTailBytes)
-        m_stderrTail.remove(0, m_stderrTail.size() - StderrTailBytes);
 }

@@ -13,9 +13,7 @@
 #include <lpm/lpmworkerhealth.h>
 #include <lpm/lpmworkerstatus.h>
 
-#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qobject.h>
-#include <QtCore/qprocess.h>
 #include <QtCore/qset.h>
 #include <QtCore/quuid.h>
 
@@ -24,6 +22,7 @@
 
 class LpmPendingRequest;
 class LpmStatmReader;
+class LpmWorkerProcess;
 class QTimer;
 
 // The supervisor's view of one worker process: the process, its endpoint, its state,
@@ -82,7 +81,7 @@ public:
     int slot() const { return m_slot; }
     bool hasBeenReady() const { return m_hasBeenReady; }
     bool isStopping() const { return m_stopping; }
-    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    bool isRunning() const;
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
     LpmWorkerStatus status() const;
@@ -110,20 +109,17 @@ Q_SIGNALS:
 private:
     void onMessage(const LpmIpc::Message &message, const LpmEndpoint::Attached &attached);
     void onAnswer(const LpmIpc::Message &message, LpmStream *stream);
-    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
-    void onProcessError(QProcess::ProcessError error);
+    void onProcessFinished();
     void onChannelLost();
     void killFor(LpmWorkerExit::Reason reason, const QString &why);
     void setState(State state);
     void updateAccepting();
     void finish();
-    void forwardStandardError();
 
-    QProcess m_process;
+    LpmWorkerProcess *m_process;
     LpmEndpoint *m_endpoint = nullptr;
     std::unique_ptr<LpmStatmReader> m_statm;
     QTimer *m_startTimer = nullptr;
-    QElapsedTimer m_uptime;
     const int m_slot;
     State m_state = State::Starting;
     bool m_hasBeenReady = false;
@@ -135,11 +131,7 @@ private:
     QSet<QUuid> m_abandoned; // canceled: one answer or word of dropping it is still due
     QSet<QUuid> m_sockets;   // handed-over connections still open in the worker
     qint64 m_handled = 0;
-    // Why LPM ended it, when it did (a kill for cause), and how it ended.
+    // Why LPM ended it, when it did (a kill for cause).
     std::optional<LpmWorkerExit::Reason> m_killReason;
     QString m_killDetail;
-    QString m_startFailure;
-    int m_exitCode = 0;
-    QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
-    QByteArray m_stderrTail; // the last few KiB the worker wrote to stderr
 };

@@ -4,6 +4,7 @@
 #include "lpmmessage_p.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <csignal>
 #include <cstring>
 
@@ -12,8 +13,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-namespace LpmWorkerProcess {
 
 namespace {
 
@@ -41,15 +40,61 @@ bool makePair(int type, int fds[2])
 
 } // namespace
 
-Channels start(QProcess &process, const QString &program, const QStringList &arguments)
+namespace {
+// How much of a worker's stderr is kept to explain its end.
+constexpr qsizetype StderrTailBytes = 4096;
+} // namespace
+
+LpmWorkerProcess::LpmWorkerProcess(QObject *parent) : QObject(parent), m_process(this)
 {
+    // stdout goes straight to ours; stderr passes through us so that its last lines
+    // can explain a crash. stdin is a pipe closed at once: a worker never steals the
+    // application's terminal input.
+    m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+    connect(&m_process, &QProcess::readyReadStandardError, this,
+            &LpmWorkerProcess::forwardStandardError);
+    connect(&m_process, &QProcess::started, this, [this] {
+        m_pid = m_process.processId();
+        m_process.closeWriteChannel();
+        Q_EMIT started(m_pid);
+    });
+    connect(&m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
+        m_exitCode = exitCode; // on a crash, Qt reports the signal number as the exit code
+        m_exitStatus = status;
+        Q_EMIT finished();
+    });
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return; // crashes arrive through finished()
+        qCWarning(lcLpmSupervisor) << "cannot start worker" << m_process.program() << ":"
+                                   << m_process.errorString();
+        m_startFailure = m_process.errorString();
+        Q_EMIT finished();
+    });
+}
+
+LpmWorkerProcess::~LpmWorkerProcess()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.disconnect(this);
+    killGroup();
+    m_process.waitForFinished(5000);
+}
+
+LpmWorkerProcess::Channels LpmWorkerProcess::start(const QString &program, const QStringList &arguments)
+{
+    m_uptime.start();
     int control[2];
     int descriptors[2];
-    if (!makePair(SOCK_STREAM, control))
+    if (!makePair(SOCK_STREAM, control)) {
+        failToStart(QStringLiteral("no channel could be created"));
         return {};
+    }
     if (!makePair(SOCK_SEQPACKET, descriptors)) {
         ::close(control[0]);
         ::close(control[1]);
+        failToStart(QStringLiteral("no channel could be created"));
         return {};
     }
     const int childControl = control[1];
@@ -60,11 +105,11 @@ Channels start(QProcess &process, const QString &program, const QStringList &arg
     environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childControl));
     environment.insert(QLatin1String(LpmIpc::DescriptorChannelFdVariable),
                        QString::number(childDescriptors));
-    process.setProcessEnvironment(environment);
+    m_process.setProcessEnvironment(environment);
 
     const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only.
-    process.setChildProcessModifier([childControl, childDescriptors, supervisorPid] {
+    m_process.setChildProcessModifier([childControl, childDescriptors, supervisorPid] {
         markInheritedCloseOnExec();
         ::fcntl(childControl, F_SETFD, 0);
         ::fcntl(childDescriptors, F_SETFD, 0);
@@ -75,9 +120,9 @@ Channels start(QProcess &process, const QString &program, const QStringList &arg
         if (::getppid() != supervisorPid) // the supervisor died before prctl took effect
             ::_exit(127);
     });
-    process.setProgram(program);
-    process.setArguments(arguments);
-    process.start();
+    m_process.setProgram(program);
+    m_process.setArguments(arguments);
+    m_process.start();
     // QProcess forks inside start(), so the child holds its copies by now. Closing ours
     // is what lets the parent see end-of-file when the child dies.
     ::close(childControl);
@@ -85,13 +130,51 @@ Channels start(QProcess &process, const QString &program, const QStringList &arg
     return { control[0], descriptors[0] };
 }
 
-void killGroup(QProcess &process)
+void LpmWorkerProcess::killGroup()
 {
-    if (process.state() == QProcess::NotRunning)
+    if (m_process.state() == QProcess::NotRunning)
         return;
-    const pid_t pid = pid_t(process.processId());
+    const pid_t pid = pid_t(m_process.processId());
     if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // not its group's leader (yet)
-        process.kill();
+        m_process.kill();
 }
 
-} // namespace LpmWorkerProcess
+bool LpmWorkerProcess::waitForExit(int ms)
+{
+    return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(qMax(0, ms));
+}
+
+LpmWorkerExit LpmWorkerProcess::exitReport() const
+{
+    LpmWorkerExit exit;
+    exit.setPid(m_pid);
+    exit.setUptimeMs(m_uptime.isValid() ? m_uptime.elapsed() : 0);
+    exit.setStderrTail(m_stderrTail);
+    if (!m_startFailure.isEmpty()) {
+        exit.setReason(LpmWorkerExit::Reason::FailedToStart);
+        exit.setDetail(m_startFailure);
+        return exit;
+    }
+    const bool signaled = m_exitStatus == QProcess::CrashExit;
+    exit.setSignal(signaled ? m_exitCode : 0);
+    exit.setExitCode(signaled ? 0 : m_exitCode);
+    exit.setReason(signaled && m_exitCode == SIGKILL ? LpmWorkerExit::Reason::Killed
+                                                     : LpmWorkerExit::Reason::Crashed);
+    return exit;
+}
+
+void LpmWorkerProcess::failToStart(const QString &reason)
+{
+    m_startFailure = reason;
+    // Reported as QProcess would: later, so the caller has finished setting up.
+    QMetaObject::invokeMethod(this, &LpmWorkerProcess::finished, Qt::QueuedConnection);
+}
+
+void LpmWorkerProcess::forwardStandardError()
+{
+    const QByteArray bytes = m_process.readAllStandardError();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    m_stderrTail.append(bytes);
+    if (m_stderrTail.size() > StderrTailBytes)
+        m_stderrTail.remove(0, m_stderrTail.size() - StderrTailBytes);
+}

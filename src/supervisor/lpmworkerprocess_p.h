@@ -3,9 +3,15 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <lpm/lpmworkerexit.h>
+
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qobject.h>
 #include <QtCore/qprocess.h>
 
-// Starts a worker program with its end of a private channel, and ends it.
+// One worker's operating-system process: started with its ends of a private channel,
+// its stderr passed through (the last few KiB kept to explain its end), and killed
+// together with its children.
 //
 // The channels are socketpairs: no name on the file system, so no other process can
 // connect to them. The child keeps its ends under the same descriptor numbers (named
@@ -14,23 +20,49 @@
 // SIGKILL when its parent dies, so no worker outlives a crashed supervisor, and it
 // leads a process group of its own, so a terminal's Ctrl-C is the supervisor's to
 // handle and a kill reaches the worker's own children too.
-namespace LpmWorkerProcess {
-
-// The parent's ends of a worker's two channels; the caller owns them.
-struct Channels
+class LpmWorkerProcess : public QObject
 {
-    int control = -1;     // SOCK_STREAM: framed messages (LPM_IPC_FD in the child)
-    int descriptors = -1; // SOCK_SEQPACKET: file descriptors (LPM_FD_CHANNEL_FD)
+    Q_OBJECT
+public:
+    // The parent's ends of a worker's two channels; the caller owns them.
+    struct Channels
+    {
+        int control = -1;     // SOCK_STREAM: framed messages (LPM_IPC_FD in the child)
+        int descriptors = -1; // SOCK_SEQPACKET: file descriptors (LPM_FD_CHANNEL_FD)
+    };
+
+    explicit LpmWorkerProcess(QObject *parent = nullptr);
+    // Kills a process still running: none is ever left behind.
+    ~LpmWorkerProcess() override;
+
+    // Starts program. No channels (-1) when no socketpair could be made; finished()
+    // follows then, as it does when the program cannot be executed.
+    Channels start(const QString &program, const QStringList &arguments);
+    qint64 pid() const { return m_pid; }
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    // SIGKILL to the whole process group while the worker is not yet reaped (its pid
+    // then still names its group).
+    void killGroup();
+    // Blocks up to ms for the process to end; false if it still runs.
+    bool waitForExit(int ms);
+    // How it ended, once finished(): pid, signal or exit code, stderr tail, uptime, and
+    // why it could not start (reason FailedToStart then). The caller sets the rest.
+    LpmWorkerExit exitReport() const;
+
+Q_SIGNALS:
+    void started(qint64 pid);
+    // The process is gone, or never ran.
+    void finished();
+
+private:
+    void forwardStandardError();
+    void failToStart(const QString &reason);
+
+    QProcess m_process;
+    QElapsedTimer m_uptime;
+    qint64 m_pid = 0;
+    int m_exitCode = 0;
+    QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
+    QString m_startFailure;
+    QByteArray m_stderrTail;
 };
-
-// Starts process with program and arguments. The children's ends are closed here
-// once the child has them. Returns no channels (-1) when no socketpair could be made
-// (errno is logged); a program that cannot be executed is reported later by
-// QProcess::errorOccurred(FailedToStart).
-Channels start(QProcess &process, const QString &program, const QStringList &arguments);
-
-// SIGKILL to the worker's whole process group, while the worker is not yet reaped
-// (its pid then still names its group).
-void killGroup(QProcess &process);
-
-} // namespace LpmWorkerProcess

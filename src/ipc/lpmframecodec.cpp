@@ -1,0 +1,260 @@
+#include "lpmframecodec_p.h"
+
+#include "lpmcborwriter_p.h"
+#include "lpmpayloadcodec_p.h"
+#include "lpmuuid_p.h"
+
+#include <QtCore/qcborstreamreader.h>
+#include <QtCore/qendian.h>
+
+namespace LpmIpc {
+
+namespace {
+
+void writeId(LpmCborWriter &w, const QUuid &id)
+{
+    char bytes[16];
+    LpmUuid::toRfc4122(id, bytes);
+    w.appendBytes(bytes, sizeof(bytes));
+}
+
+// The number of fields of each message type (the body is one CBOR array of them).
+int fieldCount(MessageType type)
+{
+    switch (type) {
+    case MessageType::Ready:
+    case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
+        return 0;
+    case MessageType::Cancel:
+    case MessageType::Canceled:
+    case MessageType::SocketClosed:
+        return 1;
+    case MessageType::Hello:
+    case MessageType::EventReply:
+    case MessageType::Broadcast:
+        return 2;
+    case MessageType::Response:
+    case MessageType::ResponseError:
+    case MessageType::Health:
+    case MessageType::EventReject:
+    case MessageType::StreamEnd:
+        return 3;
+    case MessageType::Event:
+        return 4;
+    case MessageType::Request:
+        return 5;
+    }
+    return -1;
+}
+
+// Writes every field but a trailing payload. Returns whether the payload follows.
+bool writeFields(LpmCborWriter &w, const Message &m)
+{
+    switch (m.type) {
+    case MessageType::Hello:
+        w.appendUnsigned(m.version);
+        w.appendInteger(m.pid);
+        return false;
+    case MessageType::Ready:
+    case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
+        return false;
+    case MessageType::Cancel:
+    case MessageType::Canceled:
+    case MessageType::SocketClosed:
+        writeId(w, m.id);
+        return false;
+    case MessageType::Request:
+        writeId(w, m.id);
+        w.appendInteger(m.createdAt);
+        w.appendUnsigned(quint64(m.attachment));
+        w.appendBytes(m.prelude);
+        return true;
+    case MessageType::Response:
+        writeId(w, m.id);
+        w.appendUnsigned(quint64(m.attachment));
+        return true;
+    case MessageType::EventReply:
+        writeId(w, m.id);
+        return true;
+    case MessageType::ResponseError:
+    case MessageType::EventReject:
+    case MessageType::StreamEnd:
+        writeId(w, m.id);
+        w.appendInteger(m.errorCode);
+        w.appendText(m.errorDetail);
+        return false;
+    case MessageType::Event:
+        writeId(w, m.id);
+        w.appendInteger(m.createdAt);
+        w.appendText(m.name);
+        return true;
+    case MessageType::Broadcast:
+        w.appendText(m.name);
+        return true;
+    case MessageType::Health:
+        w.appendInteger(m.rss);
+        w.appendInteger(m.heapTotal);
+        w.appendInteger(m.heapUsed);
+        return false;
+    }
+    return false;
+}
+
+bool readInt(QCborStreamReader &r, qint64 *out)
+{
+    if (!r.isInteger())
+        return false;
+    *out = r.toInteger();
+    return r.next();
+}
+
+bool readId(QCborStreamReader &r, QUuid *out)
+{
+    if (!r.isByteArray() || !r.isLengthKnown() || r.length() != 16)
+        return false;
+    char bytes[16];
+    const auto chunk = r.readStringChunk(bytes, sizeof(bytes));
+    if (chunk.status != QCborStreamReader::Ok || chunk.data != 16)
+        return false;
+    if (r.readStringChunk(nullptr, 0).status != QCborStreamReader::EndOfString)
+        return false;
+    *out = QUuid::fromRfc4122(QByteArrayView(bytes, sizeof(bytes)));
+    return true;
+}
+
+bool readText(QCborStreamReader &r, QString *out)
+{
+    QString ignored;
+    return LpmPayloadCodec::readText(r, out, &ignored);
+}
+
+bool readBytes(QCborStreamReader &r, QByteArray *out)
+{
+    QString ignored;
+    return LpmPayloadCodec::readBytes(r, out, &ignored);
+}
+
+bool readAttachment(QCborStreamReader &r, Attachment *out)
+{
+    qint64 value = 0;
+    if (!readInt(r, &value) || value < 0 || value > qint64(Attachment::Stream))
+        return false;
+    *out = Attachment(value);
+    return true;
+}
+
+bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
+{
+    switch (m->type) {
+    case MessageType::Hello: {
+        qint64 version = 0;
+        if (!readInt(r, &version) || !readInt(r, &m->pid))
+            return false;
+        m->version = quint32(version);
+        return true;
+    }
+    case MessageType::Ready:
+    case MessageType::Busy:
+    case MessageType::SoftKill:
+    case MessageType::HardKill:
+        return true;
+    case MessageType::Cancel:
+    case MessageType::Canceled:
+    case MessageType::SocketClosed:
+        return readId(r, &m->id);
+    case MessageType::Request:
+        return readId(r, &m->id) && readInt(r, &m->createdAt) && readAttachment(r, &m->attachment)
+                && readBytes(r, &m->prelude) && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::Response:
+        return readId(r, &m->id) && readAttachment(r, &m->attachment)
+                && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::EventReply:
+        return readId(r, &m->id) && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::Event:
+        return readId(r, &m->id) && readInt(r, &m->createdAt) && readText(r, &m->name)
+                && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::Broadcast:
+        return readText(r, &m->name) && LpmPayloadCodec::read(r, &m->payload, error);
+    case MessageType::ResponseError:
+    case MessageType::EventReject:
+    case MessageType::StreamEnd: {
+        qint64 code = 0;
+        if (!readId(r, &m->id) || !readInt(r, &code) || !readText(r, &m->errorDetail))
+            return false;
+        m->errorCode = int(code);
+        return true;
+    }
+    case MessageType::Health:
+        return readInt(r, &m->rss) && readInt(r, &m->heapTotal) && readInt(r, &m->heapUsed);
+    }
+    return false;
+}
+
+bool isKnownType(quint8 type)
+{
+    return type >= quint8(FirstMessageType) && type <= quint8(LastMessageType);
+}
+
+} // namespace
+
+bool appendFrame(QByteArray &out, const Message &message, QString *error)
+{
+    const int count = fieldCount(message.type);
+    if (count < 0) {
+        *error = QStringLiteral("unknown message type %1").arg(int(message.type));
+        return false;
+    }
+    // Written in place: a length placeholder, the type, the array head, the fields and
+    // the payload; the length is filled in last.
+    const qsizetype start = out.size();
+    out.append(FrameHeaderSize, '\0');
+    out.append(char(message.type));
+    out.append(char(0x80 | count)); // a CBOR array of count (< 24) items
+    LpmCborWriter writer(out);
+    if (writeFields(writer, message)) {
+        if (!message.encodedPayload.isEmpty()) {
+            out.append(message.encodedPayload);
+        } else if (!LpmPayloadCodec::append(out, message.payload, error)) {
+            out.truncate(start);
+            return false;
+        }
+    }
+    const qsizetype length = out.size() - start - FrameHeaderSize;
+    if (length > MaxFrameSize) {
+        out.truncate(start);
+        *error = QStringLiteral("a %1-byte message exceeds the %2-byte limit")
+                         .arg(length)
+                         .arg(MaxFrameSize);
+        return false;
+    }
+    qToLittleEndian(quint32(length), out.data() + start);
+    return true;
+}
+
+bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error)
+{
+    if (!isKnownType(type)) {
+        *error = QStringLiteral("unknown message type %1").arg(type);
+        return false;
+    }
+    message->type = MessageType(type);
+    QCborStreamReader reader(body.data(), body.size());
+    QString detail;
+    const bool ok = reader.isArray() && reader.isLengthKnown()
+            && reader.length() == quint64(fieldCount(message->type)) && reader.enterContainer()
+            && decodeFields(reader, message, &detail) && !reader.hasNext()
+            && reader.leaveContainer();
+    if (!ok || !LpmPayloadCodec::atCleanEnd(reader, body.size())) {
+        *error = QStringLiteral("undecodable %1 message%2")
+                         .arg(typeName(message->type),
+                              detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);
+        return false;
+    }
+    return true;
+}
+
+} // namespace LpmIpc
