@@ -44,6 +44,8 @@ private Q_SLOTS:
     void socket();
     void burstIsSpread();
     void fullWorkersExcluded();
+    void retirement_data();
+    void retirement();
 };
 
 void tst_Dispatcher::request_data()
@@ -110,6 +112,36 @@ void tst_Dispatcher::fullWorkersExcluded()
     QCOMPARE(pick(4), 2);  // room everywhere: fewest in flight
     QCOMPARE(pick(2), 2);  // only the one holding 1 has room
     QCOMPARE(pick(1), -1); // every worker is full: the request waits
+}
+
+void tst_Dispatcher::retirement_data()
+{
+    // A worker's load for retirement: in flight, sockets, ready once, stopping.
+    const auto w = [](int inFlight, int sockets, bool hasBeenReady, bool stopping = false) {
+        LpmWorkerLoad load{ hasBeenReady, inFlight, sockets, 0 };
+        load.hasBeenReady = hasBeenReady;
+        load.stopping = stopping;
+        return load;
+    };
+    QTest::addColumn<Loads>("loads");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("least work") << Loads{ w(3, 0, true), w(1, 0, true), w(2, 0, true) } << 1;
+    QTest::newRow("sockets are work") << Loads{ w(0, 2, true), w(1, 0, true) } << 1;
+    QTest::newRow("not up yet beats up, work equal") << Loads{ w(0, 0, true), w(0, 0, false) } << 1;
+    QTest::newRow("work first, then readiness") << Loads{ w(1, 0, false), w(0, 0, true) } << 1;
+    QTest::newRow("never one already stopping") << Loads{ w(0, 0, true, true), w(5, 0, true) } << 1;
+    QTest::newRow("ties go to the earliest") << Loads{ w(1, 0, true), w(1, 0, true) } << 0;
+    QTest::newRow("all stopping") << Loads{ w(0, 0, true, true) } << -1;
+    QTest::newRow("none") << Loads{} << -1;
+}
+
+void tst_Dispatcher::retirement()
+{
+    QFETCH(Loads, loads);
+    QFETCH(int, expected);
+    const auto it = LpmDispatcher::pickForRetirement(loads.begin(), loads.end(),
+                                                     [](const LpmWorkerLoad &l) -> const LpmWorkerLoad & { return l; });
+    QCOMPARE(it == loads.end() ? -1 : int(it - loads.begin()), expected);
 }
 
 QTEST_GUILESS_MAIN(tst_Dispatcher)

@@ -129,6 +129,9 @@ void tst_Monitor::chartsTableResizeAndCrash()
 
 void tst_Monitor::germanWindow()
 {
+#ifdef LPM_NO_TRANSLATIONS
+    QSKIP("built without translations (LPM_BUILD_TRANSLATIONS=OFF)");
+#endif
     MonitorTranslations translations;
     QVERIFY(translations.install(QLocale(QLocale::German, QLocale::Germany)));
     MonitorWindow window(demoSettings(1));

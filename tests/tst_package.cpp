@@ -3,6 +3,7 @@
 // that work inside the build tree but are missing from an installation.
 
 #include <QtCore/qdir.h>
+#include <QtCore/qfile.h>
 #include <QtCore/qdiriterator.h>
 #include <QtCore/qfileinfo.h>
 #include <QtCore/qprocess.h>
@@ -16,6 +17,7 @@ class tst_Package : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void installedPackageBuildsConsumer();
+    void configuresWithQtCoreAndNetworkOnly();
 };
 
 // Configuring and building against Qt is slow on a loaded machine.
@@ -97,6 +99,45 @@ void tst_Package::installedPackageBuildsConsumer()
     QString output;
     RUN_STEP(consumerBuild + u"/lpm-consumer"_s, {}, &output, environment);
     QVERIFY2(output.contains(u"consumer ok"_s), qPrintable(output));
+
+#ifdef LPM_HAVE_QML
+    // A QML application linking no LPM library imports the installed module.
+    QString qmlDir;
+    QDirIterator qmldirs(prefix, { u"qmldir"_s }, QDir::Files, QDirIterator::Subdirectories);
+    while (qmldirs.hasNext()) {
+        const QString path = qmldirs.next();
+        if (path.endsWith(u"/qml/Lpm/qmldir"_s))
+            qmlDir = QFileInfo(path).absolutePath().chopped(int(qstrlen("/Lpm")));
+    }
+    QVERIFY2(!qmlDir.isEmpty(), "lib*/qml/Lpm/qmldir was not installed");
+    QVERIFY2(QFileInfo::exists(qmlDir + u"/Lpm/libLpmQmlplugin.so"_s), "the QML plugin was not installed");
+    environment.insert(u"QML_IMPORT_PATH"_s, qmlDir);
+    RUN_STEP(consumerBuild + u"/lpm-qml-consumer"_s, {}, &output, environment);
+    QVERIFY2(output.contains(u"qml consumer ok"_s), qPrintable(output));
+#endif
+}
+
+// The build shows the layers: with every Qt module but Core, Network and Test hidden,
+// configuring succeeds, says what it leaves out, and still builds the library.
+void tst_Package::configuresWithQtCoreAndNetworkOnly()
+{
+    QTemporaryDir scratch;
+    QVERIFY2(scratch.isValid(), qPrintable(scratch.errorString()));
+    QStringList arguments{ u"-S"_s, QStringLiteral(LPM_SOURCE_DIR), u"-B"_s, scratch.path(),
+                           u"-G"_s, u"Ninja"_s, u"-DQt6_DIR="_s + QStringLiteral(LPM_QT6_DIR) };
+    for (const char *hidden : { "Gui", "Widgets", "Charts", "Qml", "Quick", "QuickTest", "LinguistTools" })
+        arguments << u"-DCMAKE_DISABLE_FIND_PACKAGE_Qt6%1=ON"_s.arg(QLatin1String(hidden));
+    QString output;
+    RUN_STEP(QStringLiteral(LPM_CMAKE), arguments, &output);
+    for (const char *option : { "LPM_BUILD_TRANSLATIONS", "LPM_BUILD_QML", "LPM_BUILD_DEMO" })
+        QVERIFY2(output.contains(u"%1 is ON but"_s.arg(QLatin1String(option))), qPrintable(output));
+    QFile ninja(scratch.filePath(u"build.ninja"_s));
+    QVERIFY(ninja.open(QIODevice::ReadOnly));
+    const QByteArray rules = ninja.readAll();
+    QVERIFY(rules.contains("build src/liblpm.so"));
+    QVERIFY(rules.contains("build tests/tst_supervisor"));
+    QVERIFY(!rules.contains("lpm-monitor"));
+    QVERIFY(!rules.contains("liblpmqml"));
 }
 
 QTEST_GUILESS_MAIN(tst_Package)

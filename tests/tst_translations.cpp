@@ -9,6 +9,7 @@
 #include <QtCore/qregularexpression.h>
 #include <QtCore/qtranslator.h>
 #include <QtCore/qxmlstream.h>
+#include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
 namespace {
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void libraryCatalogIsBuiltIn();
     void everyErrorMessageTranslated_data();
     void everyErrorMessageTranslated();
+    void supervisorErrorStringTranslated();
 };
 
 void tst_Translations::everyCatalogInEveryLanguage()
@@ -137,6 +139,29 @@ void tst_Translations::everyErrorMessageTranslated()
         QCoreApplication::removeTranslator(&translator);
         QVERIFY2(translated != english, codes.key(i));
     }
+}
+
+// errorString() is a translated sentence, followed by the untranslated details.
+void tst_Translations::supervisorErrorStringTranslated()
+{
+    QTranslator german;
+    QVERIFY(german.load(QLocale(QLocale::German), QStringLiteral("lpm"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")));
+    QCoreApplication::installTranslator(&german);
+    LpmSupervisorConfig config;
+    config.worker.program = QStringLiteral("/nonexistent/lpm-worker");
+    LpmSupervisor supervisor(config);
+    QSignalSpy errors(&supervisor, &LpmSupervisor::errorOccurred);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cannot start worker")));
+    supervisor.start();
+    QVERIFY(errors.count() > 0 || errors.wait(20000));
+    QCoreApplication::removeTranslator(&german);
+    QCOMPARE(supervisor.error(), LpmSupervisor::Error::WorkerFailedToStart);
+    QVERIFY2(supervisor.errorString().startsWith(
+                     QStringLiteral("Ein Worker-Programm konnte nicht gestartet werden.")),
+             qPrintable(supervisor.errorString()));
+    QVERIFY2(supervisor.errorString().contains(QLatin1String("/nonexistent/lpm-worker")),
+             qPrintable(supervisor.errorString()));
 }
 
 QTEST_GUILESS_MAIN(tst_Translations)

@@ -52,4 +52,23 @@
         <translation>Die Quelle des Datenstroms ist unterwegs ausgefallen.</translation>
     </message>
 </context>
+<context>
+    <name>LpmSupervisor</name>
+    <message>
+        <source>A worker program could not be started.</source>
+        <translation>Ein Worker-Programm konnte nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <source>A worker exited without being asked to.</source>
+        <translation>Ein Worker hat sich beendet, ohne dazu aufgefordert worden zu sein.</translation>
+    </message>
+    <message>
+        <source>The restart limit has been reached.</source>
+        <translation>Das Neustartlimit wurde erreicht.</translation>
+    </message>
+    <message>
+        <source>A worker broke the protocol and was dropped.</source>
+        <translation>Ein Worker hat das Protokoll verletzt und wurde entfernt.</translation>
+    </message>
+</context>
 </TS>

@@ -52,4 +52,23 @@
         <translation>La source du flux a échoué en cours de route.</translation>
     </message>
 </context>
+<context>
+    <name>LpmSupervisor</name>
+    <message>
+        <source>A worker program could not be started.</source>
+        <translation>Un programme worker n’a pas pu être démarré.</translation>
+    </message>
+    <message>
+        <source>A worker exited without being asked to.</source>
+        <translation>Un worker s’est arrêté sans qu’on le lui demande.</translation>
+    </message>
+    <message>
+        <source>The restart limit has been reached.</source>
+        <translation>La limite de redémarrages a été atteinte.</translation>
+    </message>
+    <message>
+        <source>A worker broke the protocol and was dropped.</source>
+        <translation>Un worker a enfreint le protocole et a été écarté.</translation>
+    </message>
+</context>
 </TS>

@@ -4,15 +4,15 @@
 #include <QtGui/qguiapplication.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQml/qqmlcontext.h>
-#include <QtQml/qqmlextensionplugin.h>
-
-Q_IMPORT_QML_PLUGIN(LpmPlugin)
 
 int main(int argc, char **argv)
 {
     QGuiApplication app(argc, argv);
     QQmlApplicationEngine engine;
-    // The modules' files live under this prefix; Qt 6.4 does not look there itself.
+    // Where `import Lpm` is found: the build tree's QML directory here, an installed
+    // application's <prefix>/lib/qml. This example's own module is under qrc:/qt/qml,
+    // where Qt 6.4 does not look by itself.
+    engine.addImportPath(QStringLiteral(LPM_QML_IMPORT_PATH));
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.rootContext()->setContextProperty(
             QStringLiteral("workerProgram"),

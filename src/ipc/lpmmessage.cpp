@@ -155,6 +155,14 @@ std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldByte
     return std::nullopt;
 }
 
+QString refusalText(const LpmError &refusal)
+{
+    return (refusal.code() == LpmError::Code::NotSerializable
+                    ? QStringLiteral("its payload cannot cross processes: ")
+                    : QStringLiteral("its payload is too large: "))
+            + refusal.detail();
+}
+
 QString typeName(MessageType type)
 {
     switch (type) {

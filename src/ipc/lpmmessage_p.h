@@ -119,6 +119,9 @@ struct Message
 // it does, else the refusal: NotSerializable naming the type, or PayloadTooLarge.
 std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
                                       QByteArray *encoded);
+// What the gate refused, for a warning: "its payload cannot cross processes: It holds
+// a value of type QPoint." or "its payload is too large: ...".
+QString refusalText(const LpmError &refusal);
 
 QString typeName(MessageType type);
 

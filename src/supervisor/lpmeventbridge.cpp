@@ -33,8 +33,7 @@ void LpmEventBridge::onEvent(LpmWorkerHandle *worker, const QUuid &id, const QSt
         QByteArray encoded;
         const std::optional<LpmError> refusal = LpmIpc::encodePayload(answer, 0, &encoded);
         if (refusal)
-            qCWarning(lcLpmSupervisor).noquote()
-                    << "the answer to an event cannot cross processes:" << refusal->detail();
+            qCWarning(lcLpmSupervisor).noquote() << "not answering an event -" << LpmIpc::refusalText(*refusal);
         LpmThreadHop::run(handle, [handle, id, encoded, refusal] {
             if (!handle)
                 return;
@@ -60,10 +59,7 @@ bool LpmEventBridge::broadcast(const QString &name, const QVariant &payload)
     QByteArray encoded;
     if (const auto refusal = LpmIpc::encodePayload(payload, name.toUtf8().size(), &encoded)) {
         qCWarning(lcLpmSupervisor).noquote() << "not broadcasting" << name << "-"
-                                             << (refusal->code() == LpmError::Code::NotSerializable
-                                                         ? "its payload cannot cross processes:"
-                                                         : "its payload is too large:")
-                                             << refusal->detail();
+                                             << LpmIpc::refusalText(*refusal);
         return false;
     }
     for (LpmWorkerHandle *worker : m_pool->workers())

@@ -31,10 +31,7 @@ QFuture<QVariant> LpmWorkerEvents::send(const QString &name, const QVariant &pay
     QByteArray encoded;
     if (const auto refusal = LpmIpc::encodePayload(payload, name.toUtf8().size(), &encoded)) {
         qCWarning(lcLpmWorker).noquote() << "not sending event" << name << "-"
-                                         << (refusal->code() == LpmError::Code::NotSerializable
-                                                     ? "its payload cannot cross processes:"
-                                                     : "its payload is too large:")
-                                         << refusal->detail();
+                                         << LpmIpc::refusalText(*refusal);
         return rejected(std::move(promise), *refusal);
     }
     const QUuid id = LpmUuid::createV4();

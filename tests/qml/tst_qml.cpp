@@ -1,12 +1,10 @@
-// Runs the QML tests in this directory against the Lpm module (linked statically).
+// Runs the QML tests in this directory against the Lpm module, loaded by the engine
+// from the build tree's QML directory as from an installed one.
 
 #include <QtCore/qobject.h>
 #include <QtQml/qqmlcontext.h>
 #include <QtQml/qqmlengine.h>
-#include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest/quicktest.h>
-
-Q_IMPORT_QML_PLUGIN(LpmPlugin)
 
 class Setup : public QObject
 {
@@ -15,8 +13,7 @@ class Setup : public QObject
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
-        // The module's files are under this prefix; Qt 6.4 does not look there itself.
-        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+        engine->addImportPath(QStringLiteral(LPM_QML_IMPORT_PATH));
         engine->rootContext()->setContextProperty(QStringLiteral("testWorkerProgram"),
                                                   QStringLiteral(LPM_TESTWORKER));
     }

@@ -1,0 +1,198 @@
+// LpmChannel over a socketpair, without processes: the hello, framing both ways,
+// the limits, a peer that stops reading, and reading a gone peer's last words.
+
+#include "lpmchannel_p.h"
+#include "lpmframecodec_p.h"
+#include "lpmipctesthelpers.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qendian.h>
+#include <QtTest/qsignalspy.h>
+#include <QtTest/qtest.h>
+
+Q_DECLARE_METATYPE(LpmIpc::Message)
+
+using namespace LpmIpc;
+using LpmIpcTest::socketPair;
+
+namespace {
+
+constexpr int WaitMs = 20000;
+
+// The raw bytes of message as a frame.
+QByteArray frame(const Message &message)
+{
+    QByteArray out;
+    QString error;
+    if (!appendFrame(out, message, &error))
+        qFatal("cannot encode a test frame");
+    return out;
+}
+
+void writeAll(int fd, const QByteArray &bytes)
+{
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+        QVERIFY(n > 0);
+        done += n;
+    }
+}
+
+} // namespace
+
+class tst_Channel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<LpmIpc::Message>(); }
+    void helloThenMessagesInOrder();
+    void coalescedAndSplitFramesAllArrive();
+    void firstMessageMustBeHello_data();
+    void firstMessageMustBeHello();
+    void oversizedFrameIsAProtocolError();
+    void nothingIsDeliveredAfterAnError();
+    void peerThatStopsReadingIsReported();
+    void drainDeliversAGonePeersLastWords();
+};
+
+void tst_Channel::helloThenMessagesInOrder()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> a(LpmChannel::overSocket(pair.a));
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy hello(b.get(), &LpmChannel::helloReceived);
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(a->send(Message::health(i, 2 * i, 3 * i)));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1000, WaitMs);
+    QCOMPARE(hello.count(), 1);
+    QCOMPARE(hello.at(0).at(0).toLongLong(), QCoreApplication::applicationPid());
+    QCOMPARE(b->peerPid(), QCoreApplication::applicationPid());
+    for (int i = 0; i < 1000; ++i) {
+        const auto m = received.at(i).at(0).value<Message>();
+        QCOMPARE(m.type, MessageType::Health);
+        QCOMPARE(m.rss, qint64(i));
+        QCOMPARE(m.heapUsed, qint64(3 * i));
+    }
+}
+
+void tst_Channel::coalescedAndSplitFramesAllArrive()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    // Two frames and half of a third in one write, the rest byte by byte.
+    QByteArray bytes = frame(Message::hello(42)) + frame(Message::cancel(QUuid::createUuid()))
+            + frame(Message::broadcast(QStringLiteral("name"), QByteArray("\xf6", 1)));
+    const qsizetype half = bytes.size() - 5;
+    writeAll(pair.a, bytes.left(half));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, WaitMs);
+    for (qsizetype i = half; i < bytes.size(); ++i) {
+        writeAll(pair.a, bytes.mid(i, 1));
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 2, WaitMs);
+    QCOMPARE(received.at(1).at(0).value<Message>().name, QStringLiteral("name"));
+    QCOMPARE(b->peerPid(), 42);
+    ::close(pair.a);
+}
+
+void tst_Channel::firstMessageMustBeHello_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("not a hello") << frame(Message::control(MessageType::Ready)) << QStringLiteral("not hello");
+    Message old = Message::hello(1);
+    old.version = ProtocolVersion - 1;
+    QTest::newRow("another version") << frame(old) << QStringLiteral("protocol version");
+    QTest::newRow("a second hello") << frame(Message::hello(1)) + frame(Message::hello(1))
+                                    << QStringLiteral("a second hello");
+}
+
+void tst_Channel::firstMessageMustBeHello()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, reason);
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy errors(b.get(), &LpmChannel::protocolError);
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    writeAll(pair.a, bytes);
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, WaitMs);
+    QVERIFY2(errors.at(0).at(0).toString().contains(reason), qPrintable(errors.at(0).at(0).toString()));
+    QCOMPARE(received.count(), 0);
+    ::close(pair.a);
+}
+
+void tst_Channel::oversizedFrameIsAProtocolError()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy errors(b.get(), &LpmChannel::protocolError);
+    char header[5];
+    qToLittleEndian(quint32(MaxFrameSize + 1), header);
+    header[4] = char(MessageType::Hello);
+    writeAll(pair.a, QByteArray(header, sizeof(header)));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, WaitMs);
+    QVERIFY(errors.at(0).at(0).toString().contains(QLatin1String("limit")));
+    // A message over the limit is not even sent.
+    QString error;
+    QVERIFY(!b->send(Message::broadcast(QStringLiteral("big"), QByteArray(MaxFrameSize, 'x')), &error));
+    QVERIFY(error.contains(QLatin1String("limit")));
+    ::close(pair.a);
+}
+
+void tst_Channel::nothingIsDeliveredAfterAnError()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy errors(b.get(), &LpmChannel::protocolError);
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    // A good hello, a frame of an unknown type, then a good message.
+    QByteArray unknown(5, '\0');
+    qToLittleEndian(quint32(1), unknown.data());
+    unknown[4] = char(200);
+    writeAll(pair.a, frame(Message::hello(1)) + unknown + frame(Message::control(MessageType::Ready)));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, WaitMs);
+    writeAll(pair.a, frame(Message::control(MessageType::Busy)));
+    QTest::qWait(50); // nothing may arrive; there is no signal to wait for
+    QCOMPARE(received.count(), 0);
+    QCOMPARE(errors.count(), 1);
+    ::close(pair.a);
+}
+
+void tst_Channel::peerThatStopsReadingIsReported()
+{
+    const auto pair = socketPair(SOCK_STREAM); // pair.a is never read
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy backlog(b.get(), &LpmChannel::backlogExceeded);
+    const QByteArray payload(MaxFrameSize - 2 * FrameOverhead, 'x');
+    int sent = 0;
+    while (backlog.isEmpty() && sent < 4) {
+        QVERIFY(b->send(Message::broadcast(QStringLiteral("b"), payload)));
+        ++sent;
+    }
+    QCOMPARE(backlog.count(), 1);
+    QVERIFY(b->bytesToWrite() > LpmChannel::MaxBacklog);
+    b->send(Message::control(MessageType::Ready));
+    QCOMPARE(backlog.count(), 1); // once
+    ::close(pair.a);
+}
+
+void tst_Channel::drainDeliversAGonePeersLastWords()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    QByteArray lastWords = frame(Message::hello(7));
+    for (int i = 0; i < 500; ++i)
+        lastWords += frame(Message::response(QUuid::createUuid(), QByteArray(1, char(i & 0x17))));
+    writeAll(pair.a, lastWords);
+    ::close(pair.a); // the peer is gone before our event loop ever ran
+    b->drain();       // no event loop in between
+    QCOMPARE(received.count(), 500);
+}
+
+QTEST_GUILESS_MAIN(tst_Channel)
+#include "tst_channel.moc"

@@ -1,0 +1,242 @@
+// LpmRequestTable and LpmDeadlineQueue on plain data: the queue's order, who holds
+// what, deadlines in order whatever is added and removed, and a cancellation sweep
+// whose cost per call stays bounded and which still finds every cancelled request.
+
+#include "lpmdeadlinequeue_p.h"
+#include "lpmrequesttable_p.h"
+#include "lpmuuid_p.h"
+
+#include <QtCore/qrandom.h>
+#include <QtTest/qtest.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace {
+
+// Stand-ins for workers: the table only compares their addresses.
+LpmWorkerHandle *worker(int n)
+{
+    return reinterpret_cast<LpmWorkerHandle *>(quintptr(0x1000 * (n + 1)));
+}
+
+std::unique_ptr<LpmPendingRequest> request(qint64 createdAt, int timeoutMs = -1)
+{
+    return std::make_unique<LpmPendingRequest>(LpmUuid::createV4(), createdAt, timeoutMs, 0);
+}
+
+} // namespace
+
+class tst_RequestTable : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void queueIsFifoAndSkipsEndedRequests();
+    void retriesGoToTheFront();
+    void holdersKnowTheirRequests();
+    void takeReleasesFromItsHolder();
+    void takeAllKeepsHolders();
+    void deadlinesComeOutInOrder();
+    void expiredRequestsComeFirst();
+    void sweepFindsEveryCanceledRequestWithinBudget();
+    void unfinishedRequestRejectsWhenDestroyed();
+};
+
+void tst_RequestTable::queueIsFifoAndSkipsEndedRequests()
+{
+    LpmRequestTable table;
+    std::vector<QUuid> ids;
+    for (int i = 0; i < 5; ++i) {
+        LpmPendingRequest *r = table.insert(request(i));
+        ids.push_back(r->id);
+        table.enqueueBack(r);
+    }
+    QCOMPARE(table.queuedCount(), 5);
+    table.take(ids[0]); // ends while queued
+    table.take(ids[2]);
+    QCOMPARE(table.queuedCount(), 3);
+    std::vector<QUuid> order;
+    while (LpmPendingRequest *r = table.frontQueued()) {
+        order.push_back(r->id);
+        table.popQueued();
+    }
+    QCOMPARE(order, (std::vector<QUuid>{ ids[1], ids[3], ids[4] }));
+    QCOMPARE(table.queuedCount(), 0);
+    QCOMPARE(table.size(), 3);
+}
+
+void tst_RequestTable::retriesGoToTheFront()
+{
+    LpmRequestTable table;
+    LpmPendingRequest *a = table.insert(request(1));
+    LpmPendingRequest *b = table.insert(request(2));
+    table.enqueueBack(a);
+    table.enqueueFront(b);
+    QCOMPARE(table.frontQueued(), b);
+    const auto queued = table.takeQueued();
+    QCOMPARE(queued.size(), size_t(2));
+    QCOMPARE(queued.at(0).get(), b);
+    QCOMPARE(table.size(), 0);
+}
+
+void tst_RequestTable::holdersKnowTheirRequests()
+{
+    LpmRequestTable table;
+    std::vector<LpmPendingRequest *> held;
+    for (int i = 0; i < 6; ++i) {
+        LpmPendingRequest *r = table.insert(request(100 - i)); // newest first
+        table.setHolder(r, worker(i % 2));
+        held.push_back(r);
+    }
+    QCOMPARE(table.heldBy(worker(0)), 3);
+    QCOMPARE(table.heldBy(worker(1)), 3);
+    QCOMPARE(LpmRequestTable::holderOf(held[3]), worker(1));
+    const auto released = table.releaseHeldBy(worker(0));
+    QCOMPARE(released.size(), size_t(3));
+    // Oldest first, whatever the order they were sent in.
+    QCOMPARE(released.at(0), held[4]);
+    QCOMPARE(released.at(1), held[2]);
+    QCOMPARE(released.at(2), held[0]);
+    for (LpmPendingRequest *r : released)
+        QCOMPARE(LpmRequestTable::holderOf(r), nullptr);
+    QCOMPARE(table.heldBy(worker(0)), 0);
+    QCOMPARE(table.heldBy(worker(1)), 3);
+    QCOMPARE(table.size(), 6); // still in the table: they are retried or rejected next
+}
+
+void tst_RequestTable::takeReleasesFromItsHolder()
+{
+    LpmRequestTable table;
+    std::vector<QUuid> ids;
+    for (int i = 0; i < 4; ++i) {
+        LpmPendingRequest *r = table.insert(request(i));
+        table.setHolder(r, worker(0));
+        ids.push_back(r->id);
+    }
+    table.take(ids[1]); // from the middle of its list
+    table.take(ids[3]); // its head
+    QCOMPARE(table.heldBy(worker(0)), 2);
+    const auto released = table.releaseHeldBy(worker(0));
+    QCOMPARE(released.size(), size_t(2));
+    QCOMPARE(released.at(0)->id, ids[0]);
+    QCOMPARE(released.at(1)->id, ids[2]);
+    // Moving a request to another worker leaves the first one's list.
+    LpmPendingRequest *moved = table.find(ids[0]);
+    table.setHolder(moved, worker(1));
+    table.setHolder(moved, worker(2));
+    QCOMPARE(table.heldBy(worker(1)), 0);
+    QCOMPARE(table.heldBy(worker(2)), 1);
+}
+
+void tst_RequestTable::takeAllKeepsHolders()
+{
+    LpmRequestTable table;
+    LpmPendingRequest *held = table.insert(request(1, 1000));
+    table.setHolder(held, worker(3));
+    table.setDeadline(held, 5);
+    table.enqueueBack(table.insert(request(2)));
+    const auto all = table.takeAll();
+    QCOMPARE(all.size(), size_t(2));
+    QCOMPARE(table.size(), 0);
+    QCOMPARE(table.earliestDeadline(), std::numeric_limits<qint64>::max());
+    const auto it = std::find_if(all.begin(), all.end(), [held](const auto &r) { return r.get() == held; });
+    QVERIFY(it != all.end());
+    QCOMPARE(LpmRequestTable::holderOf(it->get()), worker(3)); // so the caller can tell it
+}
+
+void tst_RequestTable::deadlinesComeOutInOrder()
+{
+    // Random adds and removes against a multiset of deadlines.
+    LpmDeadlineQueue queue;
+    std::vector<std::unique_ptr<LpmPendingRequest>> requests;
+    std::multimap<qint64, LpmPendingRequest *> expected;
+    QRandomGenerator random(42);
+    for (int round = 0; round < 20000; ++round) {
+        if (expected.empty() || random.bounded(3) != 0) {
+            requests.push_back(request(round));
+            const qint64 deadline = random.bounded(1000);
+            queue.add(requests.back().get(), deadline);
+            expected.emplace(deadline, requests.back().get());
+        } else {
+            auto victim = expected.begin();
+            std::advance(victim, random.bounded(int(expected.size())));
+            queue.remove(victim->second);
+            queue.remove(victim->second); // twice is harmless
+            expected.erase(victim);
+        }
+        QCOMPARE(queue.size(), qsizetype(expected.size()));
+        if (!expected.empty())
+            QCOMPARE(queue.earliestDeadline(), expected.begin()->first);
+    }
+    qint64 last = -1;
+    while (LpmPendingRequest *earliest = queue.earliest()) {
+        QVERIFY(queue.earliestDeadline() >= last);
+        last = queue.earliestDeadline();
+        queue.remove(earliest);
+    }
+    QVERIFY(queue.isEmpty());
+}
+
+void tst_RequestTable::expiredRequestsComeFirst()
+{
+    LpmRequestTable table;
+    LpmPendingRequest *late = table.insert(request(1, 100));
+    LpmPendingRequest *early = table.insert(request(2, 100));
+    table.setDeadline(late, 300);
+    table.setDeadline(early, 200);
+    QCOMPARE(table.expiredAt(199), nullptr);
+    QCOMPARE(table.expiredAt(250), early);
+    table.take(early->id); // answered, or timed out: its deadline goes with it
+    QCOMPARE(table.expiredAt(250), nullptr);
+    QCOMPARE(table.expiredAt(300), late);
+}
+
+void tst_RequestTable::sweepFindsEveryCanceledRequestWithinBudget()
+{
+    LpmRequestTable table;
+    constexpr int Count = 100000;
+    constexpr int Budget = 4096;
+    std::set<QUuid> canceled;
+    std::vector<QFuture<LpmResponse>> futures;
+    for (int i = 0; i < Count; ++i) {
+        LpmPendingRequest *r = table.insert(request(i));
+        table.enqueueBack(r);
+        if (i % 97 == 0) {
+            QFuture<LpmResponse> future = r->future();
+            future.cancel();
+            canceled.insert(r->id);
+        }
+    }
+    std::set<QUuid> found;
+    int calls = 0;
+    while (found.size() < canceled.size() && calls < 10 * Count / Budget) {
+        const auto ids = table.canceledIds(Budget);
+        QVERIFY(int(ids.size()) <= Budget);
+        found.insert(ids.begin(), ids.end());
+        ++calls;
+    }
+    QCOMPARE(found, canceled);
+    // About one lap of the table, in slices of the budget.
+    QVERIFY2(calls <= 2 * (Count / Budget + 1), qPrintable(QString::number(calls)));
+}
+
+void tst_RequestTable::unfinishedRequestRejectsWhenDestroyed()
+{
+    QFuture<LpmResponse> future;
+    {
+        LpmRequestTable table;
+        future = table.insert(request(1))->future();
+    }
+    QVERIFY(future.isFinished());
+    try {
+        future.waitForFinished();
+        QFAIL("no exception");
+    } catch (const LpmError &e) {
+        QCOMPARE(e.code(), LpmError::Code::ShuttingDown);
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_RequestTable)
+#include "tst_requesttable.moc"
