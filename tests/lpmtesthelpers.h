@@ -70,6 +70,14 @@ inline bool endedOnce(QFuture<LpmResponse> future)
     return !future.isCanceled() && future.resultCount() == 1;
 }
 
+// The message of the LpmError a future was rejected with, or "" (for QVERIFY2, which
+// evaluates its message whether or not the check fails).
+inline QString failureOf(const QFuture<LpmResponse> &future)
+{
+    const auto error = rejection(future);
+    return error ? error->message() : QString();
+}
+
 inline std::optional<LpmError::Code> rejectionCode(const QFuture<LpmResponse> &future)
 {
     const auto error = rejection(future);
@@ -81,6 +89,11 @@ inline QVariantMap op(const QString &name, const QVariantMap &more = {})
     QVariantMap payload = more;
     payload.insert(QStringLiteral("op"), name);
     return payload;
+}
+
+inline QVariantMap sleepFor(int ms)
+{
+    return op(QStringLiteral("sleep"), { { QStringLiteral("ms"), ms } });
 }
 
 inline qint64 answeredBy(const QFuture<LpmResponse> &future)

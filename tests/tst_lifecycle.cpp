@@ -22,11 +22,6 @@ double cpuSeconds()
             + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-QVariantMap sleepFor(int ms)
-{
-    return op(QStringLiteral("sleep"), { { QStringLiteral("ms"), ms } });
-}
-
 } // namespace
 
 class tst_Lifecycle : public QObject

@@ -392,6 +392,9 @@ void LpmWorkerHandle::finish()
             exit.setReason(LpmWorkerExit::Reason::Requested);
         }
     }
+    // A kill is for the worker's children too, even when it exited itself first.
+    if (m_hardKilled || m_killReason)
+        m_process->killLeftovers();
     m_sockets.clear();
     m_load.sockets = 0;
     m_load.inFlight = 0;

@@ -139,6 +139,12 @@ void LpmWorkerProcess::killGroup()
         m_process.kill();
 }
 
+void LpmWorkerProcess::killLeftovers()
+{
+    if (m_pid > 0 && m_process.state() == QProcess::NotRunning)
+        ::kill(-pid_t(m_pid), SIGKILL);
+}
+
 bool LpmWorkerProcess::waitForExit(int ms)
 {
     return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(qMax(0, ms));

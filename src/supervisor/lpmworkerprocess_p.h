@@ -43,6 +43,9 @@ public:
     // SIGKILL to the whole process group while the worker is not yet reaped (its pid
     // then still names its group).
     void killGroup();
+    // After the worker has exited: SIGKILL to whatever it left in its process group.
+    // Safe: a process group's id is not reused while any member lives.
+    void killLeftovers();
     // Blocks up to ms for the process to end; false if it still runs.
     bool waitForExit(int ms);
     // How it ended, once finished(): pid, signal or exit code, stderr tail, uptime, and

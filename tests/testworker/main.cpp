@@ -15,7 +15,13 @@
 //   event-to-file {name, file} (answers at once; writes the event's error code to
 //   file when it fails), hash-stream (SHA-256 of the request's stream, or its
 //   error), stall-stream (never reads its stream), stream-back {bytes} (answers with
-//   a stream of the test pattern), echo-socket (echoes the handed-over connection).
+//   a stream of the test pattern), echo-socket (echoes the handed-over connection),
+//   respond-then-quit, stream-back-then-quit {bytes}, event-then-quit {name}: answer
+//   (or send an event) and quit the event loop at once, the natural way to recycle;
+//   block-then-stream {ms, bytes}: blocks the event loop, then answers with a stream
+//   (so the answer is written before any Cancel is read); endless-stream-back
+//   (answers with a stream that never ends); spawn-grandchild (starts `sleep` in the
+//   worker's process group and answers with its pid); busy-loop (never returns).
 
 #include <lpm/lpm.h>
 
@@ -28,6 +34,8 @@
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpserver.h>
 #include <QtNetwork/qtcpsocket.h>
+
+#include <QtCore/qthread.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +64,31 @@ QByteArray pattern(qint64 offset, qint64 size)
     for (qint64 i = 0; i < size; ++i)
         bytes[i] = char(((offset + i) * 7 + (offset + i) / 4096) & 0xff);
     return bytes;
+}
+
+// A sequential source that never ends: it always has bytes.
+class EndlessDevice : public QIODevice
+{
+public:
+    EndlessDevice() { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return (1 << 20) + QIODevice::bytesAvailable(); }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        std::memset(data, 'e', size_t(maxSize));
+        return maxSize;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+};
+
+QBuffer *patternBuffer(qint64 bytes)
+{
+    auto *buffer = new QBuffer;
+    buffer->setData(pattern(0, bytes));
+    buffer->open(QIODevice::ReadOnly);
+    return buffer;
 }
 
 void hashStream(LpmRequest *req)
@@ -112,11 +145,49 @@ void handle(LpmRequest *req)
     if (op == QLatin1String("stall-stream"))
         return; // holds the request and never reads
     if (op == QLatin1String("stream-back")) {
-        auto *buffer = new QBuffer;
-        buffer->setData(pattern(0, data.value(QStringLiteral("bytes")).toLongLong()));
-        buffer->open(QIODevice::ReadOnly);
+        QBuffer *buffer = patternBuffer(data.value(QStringLiteral("bytes")).toLongLong());
         req->respond(withPid({ { QStringLiteral("bytes"), buffer->size() } }), buffer);
         return;
+    }
+    if (op == QLatin1String("respond-then-quit")) {
+        req->respond(withPid({ { QStringLiteral("last"), true } }));
+        QCoreApplication::quit();
+        return;
+    }
+    if (op == QLatin1String("stream-back-then-quit")) {
+        QBuffer *buffer = patternBuffer(data.value(QStringLiteral("bytes")).toLongLong());
+        req->respond(withPid({ { QStringLiteral("bytes"), buffer->size() } }), buffer);
+        QCoreApplication::quit();
+        return;
+    }
+    if (op == QLatin1String("event-then-quit")) {
+        LpmWorker::instance()->sendEvent(data.value(QStringLiteral("name")).toString(),
+                                         QVariantMap{ { QStringLiteral("pid"), QCoreApplication::applicationPid() } });
+        QCoreApplication::quit();
+        return;
+    }
+    if (op == QLatin1String("block-then-stream")) {
+        QThread::msleep(data.value(QStringLiteral("ms")).toULongLong());
+        QBuffer *buffer = patternBuffer(data.value(QStringLiteral("bytes")).toLongLong());
+        req->respond(withPid({ { QStringLiteral("bytes"), buffer->size() } }), buffer);
+        return;
+    }
+    if (op == QLatin1String("endless-stream-back")) {
+        req->respond(withPid({}), new EndlessDevice);
+        return;
+    }
+    if (op == QLatin1String("spawn-grandchild")) {
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::execlp("sleep", "sleep", "1000", static_cast<char *>(nullptr));
+            ::_exit(127);
+        }
+        req->respond(withPid({ { QStringLiteral("grandchild"), qint64(child) } }));
+        return;
+    }
+    if (op == QLatin1String("busy-loop")) {
+        for (volatile bool spinning = true; spinning;) {
+        }
     }
     if (op == QLatin1String("echo-socket")) {
         QTcpSocket *socket = req->socket();
