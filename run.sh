@@ -9,6 +9,8 @@ REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
     qml6-module-qtquick-window qml6-module-qttest
     qt6-charts-dev qt6-tools-dev qt6-l10n-tools"
+# The fuzz targets are built with clang and its libFuzzer runtime.
+FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
 # Relative paths below are the repository's, wherever the script is called from.
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -25,7 +27,12 @@ Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
   demo   runs the lpm-monitor GUI, passing ARGS on (see ./run.sh demo --help;
          without a display: --offscreen --screenshot FILE --seconds N)
   hello  runs the hello-supervisor example, passing ARGS on
-  test   runs the test suite with ctest, passing ARGS on (e.g. -R tst_codec)
+  test   runs the whole test suite, as CI does: the tests with ctest, again built
+         with AddressSanitizer and UBSan (in build-sanitize), the threading tests
+         under ThreadSanitizer (build-tsan), and the fuzz targets for a bounded
+         time (build-fuzz, clang). One pass alone: --plain, --sanitize, --tsan or
+         --fuzz; ctest ARGS after it (e.g. ./run.sh test --plain -R tst_codec;
+         ARGS alone mean --plain)
   bench  runs lpm-bench, passing ARGS on; with --peers first, runs
          bench/peers/run-all.sh instead (LPM against the original npm
          package, Python's pools and Node's IPC, in one table)
@@ -35,7 +42,7 @@ EOF
 
 ensure_packages() {
     local missing=() pkg
-    for pkg in $REQUIRED_PACKAGES; do
+    for pkg in $REQUIRED_PACKAGES ${EXTRA_PACKAGES:-}; do
         # An unknown package makes dpkg-query fail; that is "missing" too.
         if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
             missing+=("$pkg")
@@ -65,6 +72,57 @@ build() {
     cmake --build "$BUILD_DIR" -j2
 }
 
+# The test passes. Nothing may need a display. --no-tests=error: a build without tests
+# must not pass as green. --timeout only covers tests that set no TIMEOUT of their own.
+run_ctest() {
+    local dir="$1"
+    shift
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$dir" --output-on-failure --no-tests=error \
+        --timeout 600 "$@"
+}
+
+test_plain() {
+    build LPM_BUILD_TESTS
+    run_ctest "$BUILD_DIR" "$@"
+}
+
+# The suite once more, every binary (the workers too) built with ASan and UBSan. The
+# package test is left out: it builds a project of its own, without the sanitizers.
+test_sanitize() {
+    local dir="${BUILD_DIR}-sanitize"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DLPM_SANITIZE=address,undefined -DLPM_BUILD_TESTS=ON \
+        -DLPM_BUILD_EXAMPLES=OFF -DLPM_BUILD_BENCH=OFF
+    cmake --build "$dir" -j2
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        run_ctest "$dir" -E "^tst_package$" "$@"
+}
+
+# The threading tests under ThreadSanitizer. Qt itself is not instrumented: what it
+# synchronises with futexes is suppressed by library, never anything of LPM's.
+test_tsan() {
+    local dir="${BUILD_DIR}-tsan"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLPM_SANITIZE=thread \
+        -DLPM_BUILD_TESTS=ON -DLPM_BUILD_DEMO=OFF -DLPM_BUILD_QML=OFF \
+        -DLPM_BUILD_EXAMPLES=OFF -DLPM_BUILD_BENCH=OFF -DLPM_BUILD_TRANSLATIONS=OFF
+    cmake --build "$dir" -j2 --target tst_threads tst_requesttable tst_events lpm_testworker
+    TSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1:die_after_fork=0" \
+        run_ctest "$dir" -R "^(tst_threads|tst_requesttable|tst_events)$" "$@"
+}
+
+# The fuzz targets, each for LPM_FUZZ_SECONDS (30) from the checked-in corpus.
+test_fuzz() {
+    local dir="${BUILD_DIR}-fuzz"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_COMPILER=clang++ -DLPM_BUILD_FUZZERS=ON -DLPM_SANITIZE=address,undefined \
+        -DLPM_BUILD_TESTS=OFF -DLPM_BUILD_DEMO=OFF -DLPM_BUILD_QML=OFF \
+        -DLPM_BUILD_EXAMPLES=OFF -DLPM_BUILD_BENCH=OFF -DLPM_BUILD_TRANSLATIONS=OFF
+    cmake --build "$dir" -j2
+    run_ctest "$dir" "$@"
+}
+
 command="${1:-}"
 if [[ $# -gt 0 ]]; then
     shift
@@ -83,13 +141,23 @@ case "$command" in
         exec "$BUILD_DIR/examples/hello-supervisor/hello-supervisor" "$@"
         ;;
     test)
-        ensure_packages
-        build LPM_BUILD_TESTS
-        # Nothing may need a display. --no-tests=error: a build without tests must not
-        # pass as green. --timeout only covers tests that set no TIMEOUT of their own.
-        export QT_QPA_PLATFORM=offscreen
-        exec ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error \
-            --timeout 600 "$@"
+        EXTRA_PACKAGES="$FUZZ_PACKAGES" ensure_packages
+        pass="${1:-}"
+        case "$pass" in
+            --plain) shift; test_plain "$@" ;;
+            --sanitize) shift; test_sanitize "$@" ;;
+            --tsan) shift; test_tsan "$@" ;;
+            --fuzz) shift; test_fuzz "$@" ;;
+            "")
+                started=$SECONDS
+                for pass in plain sanitize tsan fuzz; do
+                    echo "== test pass: $pass (at $((SECONDS - started)) s)"
+                    "test_$pass"
+                done
+                echo "== every test pass succeeded in $((SECONDS - started)) s"
+                ;;
+            *) test_plain "$@" ;;
+        esac
         ;;
     bench)
         if [[ "${1:-}" == "--peers" ]]; then

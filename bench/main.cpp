@@ -9,6 +9,9 @@
 //       RSS of both processes
 //   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow
 //   W7  connections handed over to workers per second
+//   SOAK (only with --only SOAK) a long mixed run: --soak requests answered, timed
+//       out, cancelled and streamed both ways; descriptors, memory and the table
+//       sampled as it goes, reported with their slope per million requests
 //
 // Payload {Hello: "World"}; the worker answers with it. --json prints the raw values
 // for scripts (bench/peers/run-all.sh builds its comparison table from them).
@@ -18,6 +21,7 @@
 #include "dispatchcost.h"
 #include "procmemory.h"
 #include "sockethandoff.h"
+#include "soak.h"
 #include "socketpairfloor.h"
 
 #include <lpm/lpm.h>
@@ -78,9 +82,11 @@ struct Options
     qint64 streamBytes = 256 << 20;
     int handoffs = 5000;
     int queueMax = 1000000;
+    qint64 soak = 1000000;
     int runs = 3;
-    QSet<QString> only; // workloads to run ("W1".."W7"); empty: all
+    QSet<QString> only; // workloads to run ("W1".."W7", "SOAK"); empty: all but SOAK
     bool wants(const char *w) const { return only.isEmpty() || only.contains(QLatin1String(w)); }
+    bool wantsSoak() const { return only.contains(QStringLiteral("SOAK")); }
 };
 
 // Raw values per metric, one per run.
@@ -296,6 +302,30 @@ QJsonObject toJson(const Series &series)
     return object;
 }
 
+void printSoak(const Soak::Result &r)
+{
+    std::printf("SOAK: %lld requests in %.1f s (%lld answered, %lld timed out, %lld cancelled, "
+                "%lld streams)\n\n",
+                r.samples.isEmpty() ? 0 : r.samples.last().completed, r.seconds, r.answered, r.timedOut,
+                r.canceled, r.streams);
+    std::printf("| %10s | %12s | %12s | %14s | %14s | %8s |\n", "completed", "sup. fds", "worker fds",
+                "sup. RSS MiB", "worker RSS MiB", "pending");
+    std::printf("|%s|%s|%s|%s|%s|%s|\n", QByteArray(12, '-').constData(), QByteArray(14, '-').constData(),
+                QByteArray(14, '-').constData(), QByteArray(16, '-').constData(),
+                QByteArray(16, '-').constData(), QByteArray(10, '-').constData());
+    for (const Soak::Sample &s : r.samples)
+        std::printf("| %10lld | %12d | %12d | %14.1f | %14.1f | %8d |\n", s.completed, s.supervisorDescriptors,
+                    s.workerDescriptors, s.supervisorRssMiB, s.workerRssMiB, s.pending);
+    const auto slope = [&r](double (*y)(const Soak::Sample &)) { return Soak::slopePerMillion(r.samples, y); };
+    std::printf("\nslope per million requests: supervisor fds %+.2f, worker fds %+.2f, supervisor RSS "
+                "%+.2f MiB, worker RSS %+.2f MiB, pending %+.1f\n",
+                slope([](const Soak::Sample &s) { return double(s.supervisorDescriptors); }),
+                slope([](const Soak::Sample &s) { return double(s.workerDescriptors); }),
+                slope([](const Soak::Sample &s) { return s.supervisorRssMiB; }),
+                slope([](const Soak::Sample &s) { return s.workerRssMiB; }),
+                slope([](const Soak::Sample &s) { return double(s.pending); }));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -315,13 +345,14 @@ int main(int argc, char **argv)
     const QCommandLineOption handoffsOption = number("handoffs", "Connections handed over (W7).", "5000");
     const QCommandLineOption queueOption = number("queue-max", "Largest queue for W6, from 10k up.", "1000000");
     const QCommandLineOption runsOption = number("runs", "Runs; medians are reported.", "3");
+    const QCommandLineOption soakOption = number("soak", "Requests of the SOAK run.", "1000000");
     const QCommandLineOption onlyOption(QStringLiteral("only"),
                                         QStringLiteral("Workloads to run, e.g. W1,W2 (default: all)."),
                                         QStringLiteral("list"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print raw values as JSON instead of a table."));
     parser.addOptions({ workersOption, sequentialOption, pipelinedOption, streamOption, handoffsOption,
-                        queueOption, runsOption, onlyOption, jsonOption });
+                        queueOption, runsOption, soakOption, onlyOption, jsonOption });
     parser.process(app);
 
     Options opts;
@@ -332,9 +363,17 @@ int main(int argc, char **argv)
     opts.handoffs = qMax(1, parser.value(handoffsOption).toInt());
     opts.queueMax = qMax(10000, parser.value(queueOption).toInt());
     opts.runs = qMax(1, parser.value(runsOption).toInt());
+    opts.soak = qMax<qint64>(1000, parser.value(soakOption).toLongLong());
     if (parser.isSet(onlyOption)) {
         for (const QString &w : parser.value(onlyOption).split(QLatin1Char(','), Qt::SkipEmptyParts))
             opts.only.insert(w.trimmed().toUpper());
+    }
+
+    if (opts.wantsSoak()) {
+        printSoak(Soak::run(WorkerProgram, opts.soak, opts.workers));
+        opts.only.remove(QStringLiteral("SOAK"));
+        if (opts.only.isEmpty())
+            return 0;
     }
 
     Series lpm, floor;

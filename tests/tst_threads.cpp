@@ -20,12 +20,26 @@ using namespace LpmTest;
 
 namespace {
 
+// Runs f in object's thread and waits for it. Not a BlockingQueuedConnection: Qt
+// waits for that on a semaphore ThreadSanitizer cannot see; an atomic it can.
+template <typename F>
+void blockingIn(QObject *object, F f)
+{
+    std::atomic<bool> done{ false };
+    QMetaObject::invokeMethod(object, [&] {
+        f();
+        done.store(true, std::memory_order_release);
+    }, Qt::QueuedConnection);
+    while (!done.load(std::memory_order_acquire))
+        QThread::yieldCurrentThread();
+}
+
 // Runs f in object's thread and waits for it: reading a supervisor's state belongs there.
 template <typename F>
 auto inThreadOf(QObject *object, F f) -> decltype(f())
 {
     decltype(f()) result{};
-    QMetaObject::invokeMethod(object, [&] { result = f(); }, Qt::BlockingQueuedConnection);
+    blockingIn(object, [&] { result = f(); });
     return result;
 }
 
@@ -36,8 +50,7 @@ struct Threaded
     {
         thread.start();
         if (createThere) {
-            QMetaObject::invokeMethod(&anchor(), [&] { supervisor = new LpmSupervisor(config); },
-                                      Qt::BlockingQueuedConnection);
+            blockingIn(&anchor(), [&] { supervisor = new LpmSupervisor(config); });
         } else {
             supervisor = new LpmSupervisor(config);
             supervisor->moveToThread(&thread);
@@ -51,7 +64,7 @@ struct Threaded
     }
     ~Threaded()
     {
-        QMetaObject::invokeMethod(supervisor, [this] { delete supervisor; }, Qt::BlockingQueuedConnection);
+        blockingIn(supervisor, [this] { delete supervisor; });
         thread.quit();
         thread.wait();
     }
@@ -65,7 +78,7 @@ struct Threaded
     }
     void call(std::function<void(LpmSupervisor *)> f)
     {
-        QMetaObject::invokeMethod(supervisor, [this, f] { f(supervisor); }, Qt::BlockingQueuedConnection);
+        blockingIn(supervisor, [this, f] { f(supervisor); });
     }
     QSet<qint64> pids() const
     {

@@ -1,18 +1,39 @@
 // The benchmark's worker: answers every request with its payload, at once; a request
 // with a stream is answered with the number of bytes read once the stream ends; a
 // handed-over connection gets a short line and is closed, and the request answered.
+// Started with "soak", it also takes {"sleepMs": n} (answers after n ms) and
+// {"streamBack": n} (answers with a stream of n bytes), for the soak benchmark.
 #include <lpm/lpm.h>
 
+#include <QtCore/qbuffer.h>
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpsocket.h>
 
+#include <cstring>
 #include <memory>
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    const bool soak = argc > 1 && std::strcmp(argv[1], "soak") == 0;
     LpmWorker *worker = LpmWorker::instance();
-    QObject::connect(worker, &LpmWorker::request, worker, [](LpmRequest *request) {
+    QObject::connect(worker, &LpmWorker::request, worker, [soak](LpmRequest *request) {
+        if (soak && !request->hasStream()) {
+            const QVariantMap data = request->data().toMap();
+            if (data.contains(QStringLiteral("sleepMs"))) {
+                QTimer::singleShot(data.value(QStringLiteral("sleepMs")).toInt(), request,
+                                   [request] { request->ack(); });
+                return;
+            }
+            if (data.contains(QStringLiteral("streamBack"))) {
+                auto *buffer = new QBuffer;
+                buffer->setData(QByteArray(data.value(QStringLiteral("streamBack")).toInt(), 's'));
+                buffer->open(QIODevice::ReadOnly);
+                request->respond(QVariant(), buffer);
+                return;
+            }
+        }
         if (request->hasSocket()) {
             QTcpSocket *socket = request->socket();
             socket->write("ok\n");

@@ -5,7 +5,6 @@
 
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qobject.h>
-#include <QtCore/qpointer.h>
 #include <QtCore/qthread.h>
 
 #include <utility>
