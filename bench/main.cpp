@@ -308,20 +308,22 @@ void printSoak(const Soak::Result &r)
                 "%lld streams)\n\n",
                 r.samples.isEmpty() ? 0 : r.samples.last().completed, r.seconds, r.answered, r.timedOut,
                 r.canceled, r.streams);
-    std::printf("| %10s | %12s | %12s | %14s | %14s | %8s |\n", "completed", "sup. fds", "worker fds",
-                "sup. RSS MiB", "worker RSS MiB", "pending");
-    std::printf("|%s|%s|%s|%s|%s|%s|\n", QByteArray(12, '-').constData(), QByteArray(14, '-').constData(),
+    std::printf("| %10s | %12s | %12s | %14s | %14s | %14s | %8s |\n", "completed", "sup. fds", "worker fds",
+                "sup. RSS MiB", "sup. heap MiB", "worker RSS MiB", "pending");
+    std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", QByteArray(12, '-').constData(), QByteArray(14, '-').constData(),
                 QByteArray(14, '-').constData(), QByteArray(16, '-').constData(),
-                QByteArray(16, '-').constData(), QByteArray(10, '-').constData());
+                QByteArray(16, '-').constData(), QByteArray(16, '-').constData(), QByteArray(10, '-').constData());
     for (const Soak::Sample &s : r.samples)
-        std::printf("| %10lld | %12d | %12d | %14.1f | %14.1f | %8d |\n", s.completed, s.supervisorDescriptors,
-                    s.workerDescriptors, s.supervisorRssMiB, s.workerRssMiB, s.pending);
+        std::printf("| %10lld | %12d | %12d | %14.1f | %14.1f | %14.1f | %8d |\n", s.completed,
+                    s.supervisorDescriptors, s.workerDescriptors, s.supervisorRssMiB, s.supervisorHeapMiB,
+                    s.workerRssMiB, s.pending);
     const auto slope = [&r](double (*y)(const Soak::Sample &)) { return Soak::slopePerMillion(r.samples, y); };
     std::printf("\nslope per million requests: supervisor fds %+.2f, worker fds %+.2f, supervisor RSS "
-                "%+.2f MiB, worker RSS %+.2f MiB, pending %+.1f\n",
+                "%+.2f MiB, supervisor heap in use %+.2f MiB, worker RSS %+.2f MiB, pending %+.1f\n",
                 slope([](const Soak::Sample &s) { return double(s.supervisorDescriptors); }),
                 slope([](const Soak::Sample &s) { return double(s.workerDescriptors); }),
                 slope([](const Soak::Sample &s) { return s.supervisorRssMiB; }),
+                slope([](const Soak::Sample &s) { return s.supervisorHeapMiB; }),
                 slope([](const Soak::Sample &s) { return s.workerRssMiB; }),
                 slope([](const Soak::Sample &s) { return double(s.pending); }));
 }

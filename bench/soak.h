@@ -14,6 +14,8 @@ struct Sample
     int supervisorDescriptors = 0;
     int workerDescriptors = 0;    // summed over the pool
     double supervisorRssMiB = 0;
+    double supervisorHeapMiB = 0; // malloc'd and in use: what a leak would grow
+
     double workerRssMiB = 0;      // summed over the pool
     int pending = 0;              // the supervisor's pendingCount()
 };

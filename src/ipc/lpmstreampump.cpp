@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 namespace {
+// The most read from the source at once. A pump starts smaller when its source has
+// less at hand, so that a thousand small streams do not hold 256 KiB each.
 constexpr qint64 ChunkBytes = 256 * 1024;
+constexpr qint64 FirstChunkBytes = 16 * 1024;
 } // namespace
 
 LpmStreamPump::LpmStreamPump(QIODevice *source, int descriptor, QObject *parent)
@@ -26,7 +29,7 @@ LpmStreamPump::LpmStreamPump(QIODevice *source, int descriptor, QObject *parent)
     m_writable = new QSocketNotifier(m_sink, QSocketNotifier::Write, this);
     m_writable->setEnabled(false);
     connect(m_writable, &QSocketNotifier::activated, this, &LpmStreamPump::pump);
-    m_chunk.resize(ChunkBytes);
+    m_chunk.resize(qBound<qint64>(FirstChunkBytes, source ? source->bytesAvailable() : 0, ChunkBytes));
     if (source) {
         m_initialError = source->errorString();
         connect(source, &QIODevice::readyRead, this, &LpmStreamPump::pump);
@@ -148,8 +151,10 @@ void LpmStreamPump::pump()
             finish(false, QStringLiteral("the source device was deleted"));
             break;
         }
-        const qint64 n = m_source->read(m_chunk.data(), ChunkBytes);
+        const qint64 n = m_source->read(m_chunk.data(), m_chunk.size());
         if (n > 0) {
+            if (n == m_chunk.size() && m_chunk.size() < ChunkBytes)
+                m_chunk.resize(ChunkBytes); // more is coming: take it in larger steps
             m_chunkSize = n;
             m_copied += n;
             continue;
