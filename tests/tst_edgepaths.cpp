@@ -65,6 +65,7 @@ private Q_SLOTS:
     void destructionEndsOpenStreamsWithAnError();
     void startTimeoutKillsAndRefills();
     void retriesRunDuringASoftKill();
+    void retryAfterEveryOtherWorkerRetired();
     void sigintIsRestoredAfterTheLastSupervisor();
     void hardKillReachesTheWorkersChildren();
 
@@ -352,13 +353,47 @@ void tst_EdgePaths::retriesRunDuringASoftKill()
     QVERIFY(startAndWait(supervisor));
     LpmRequestOptions retry;
     retry.retries = 1;
-    // The first worker to see it crashes on its first request, mid-drain.
+    // One request each (idle workers come first): the worker that made the marker
+    // crashes on its own, mid-drain, while the other may already be retiring.
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: killed by signal 6")));
-    const auto f = supervisor.enqueue(sleepFor(300), retry);
+    const QList<QFuture<LpmResponse>> requests{ supervisor.enqueue(sleepFor(300), retry),
+                                                supervisor.enqueue(sleepFor(300), retry) };
     const QFuture<void> stopped = supervisor.softKill();
+    for (const auto &f : requests) {
+        QVERIFY(waitFor(f));
+        QVERIFY2(!rejection(f), qPrintable(failureOf(f)));
+        QCOMPARE(f.result().data().toMap().value(QStringLiteral("slept")), QVariant(true));
+    }
+    QVERIFY(waitFor(stopped));
+}
+
+void tst_EdgePaths::retryAfterEveryOtherWorkerRetired()
+{
+    QTemporaryDir dir;
+    LpmSupervisor supervisor(configFor(2));
+    QVERIFY(startAndWait(supervisor));
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    LpmRequestOptions retry;
+    retry.retries = 1;
+    // Both workers that run it crash.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: killed by signal 6")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: killed by signal 6")));
+    // Its worker crashes a while into the drain, once the idle one has retired and gone:
+    // a worker must come back for the retry, or it would reject ShuttingDown.
+    const auto f = supervisor.enqueue(op(QStringLiteral("crash-later"), { { QStringLiteral("ms"), 500 } }), retry);
+    const auto holding = [&supervisor] {
+        const QList<LpmWorkerStatus> workers = supervisor.workers();
+        return std::any_of(workers.cbegin(), workers.cend(), [](const LpmWorkerStatus &w) { return w.inFlight() == 1; });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(holding(), LongWaitMs);
+    const QFuture<void> stopped = supervisor.softKill();
+    QTRY_COMPARE_WITH_TIMEOUT(exits.count(), 1, LongWaitMs); // the idle one, asked to stop
     QVERIFY(waitFor(f));
-    QVERIFY2(!rejection(f), qPrintable(failureOf(f)));
-    QCOMPARE(f.result().data().toMap().value(QStringLiteral("slept")), QVariant(true));
+    // The retry ran on a worker spawned for it (which crashes too, a while later: the
+    // one retry is spent then, and the rejection says so).
+    QCOMPARE(rejectionCode(f), LpmError::Code::WorkerCrashed);
+    QVERIFY2(failureOf(f).contains(QLatin1String("No retries were left")), qPrintable(failureOf(f)));
+    QVERIFY(supervisor.restartCount() >= 1);
     QVERIFY(waitFor(stopped));
 }
 

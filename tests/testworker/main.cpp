@@ -16,7 +16,7 @@
 //   file when it fails), hash-stream (SHA-256 of the request's stream, or its
 //   error), stall-stream (never reads its stream), stream-back {bytes} (answers with
 //   a stream of the test pattern), echo-socket (echoes the handed-over connection),
-//   respond-then-quit, stream-back-then-quit {bytes}, event-then-quit {name}: answer
+//   crash-later {ms} (aborts that much later, holding the request), respond-then-quit, stream-back-then-quit {bytes}, event-then-quit {name}: answer
 //   (or send an event) and quit the event loop at once, the natural way to recycle;
 //   block-then-stream {ms, bytes}: blocks the event loop, then answers with a stream
 //   (so the answer is written before any Cancel is read); endless-stream-back
@@ -209,6 +209,8 @@ void handle(LpmRequest *req)
                            [req] { req->respond(QStringLiteral("too late")); });
     } else if (op == QLatin1String("crash")) {
         std::abort();
+    } else if (op == QLatin1String("crash-later")) {
+        QTimer::singleShot(data.value(QStringLiteral("ms")).toInt(), [] { std::abort(); });
     } else if (op == QLatin1String("crash-with-message")) {
         std::fprintf(stderr, "fatal: the flux capacitor broke\n");
         std::fflush(stderr);
