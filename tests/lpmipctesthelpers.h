@@ -3,6 +3,8 @@
 // Shared by the tests of the ipc layer: socketpairs and descriptor counts, no
 // processes.
 
+#include <lpm/lpmstream.h>
+
 #include <QtCore/qdir.h>
 #include <QtTest/qtest.h>
 
@@ -37,6 +39,17 @@ inline bool peerClosed(int fd)
     char byte;
     const ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
     return n == 0;
+}
+
+// Every byte of stream, read as it comes until it has ended (or failed).
+inline QByteArray readAllOf(LpmStream *stream, int timeoutMs = 20000)
+{
+    QByteArray all;
+    QTest::qWaitFor([&] {
+        all += stream->readAll();
+        return stream->isFinished() || stream->hasError();
+    }, timeoutMs);
+    return all + stream->readAll();
 }
 
 } // namespace LpmIpcTest

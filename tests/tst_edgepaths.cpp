@@ -31,15 +31,8 @@ QVariantMap blockThenStream(int ms, qint64 bytes)
 QByteArray readStream(QIODevice *device)
 {
     auto *stream = qobject_cast<LpmStream *>(device);
-    if (!stream)
-        return {};
-    QByteArray all;
-    QTest::qWaitFor([&] {
-        all += stream->readAll();
-        return stream->isFinished() || stream->hasError();
-    }, LongWaitMs);
-    all += stream->readAll();
-    return stream->isFinished() ? all : QByteArray();
+    const QByteArray all = stream ? LpmIpcTest::readAllOf(stream, LongWaitMs) : QByteArray();
+    return stream && stream->isFinished() ? all : QByteArray();
 }
 
 } // namespace

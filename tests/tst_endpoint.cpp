@@ -26,6 +26,7 @@ Q_DECLARE_METATYPE(LpmEndpoint::Attached)
 using namespace LpmIpc;
 using LpmIpcTest::openDescriptors;
 using LpmIpcTest::peerClosed;
+using LpmIpcTest::readAllOf;
 using LpmIpcTest::socketPair;
 
 namespace {
@@ -90,17 +91,6 @@ Message withStream(const QUuid &id)
     Message m = Message::response(id, QByteArray("\xf6", 1));
     m.attachment = Attachment::Stream;
     return m;
-}
-
-QByteArray readAllOf(LpmStream *stream)
-{
-    QByteArray all;
-    QTest::qWaitFor([&] {
-        all += stream->readAll();
-        return stream->isFinished() || stream->hasError();
-    }, WaitMs);
-    all += stream->readAll();
-    return all;
 }
 
 } // namespace

@@ -61,8 +61,9 @@ public:
     void start();
 
     // Thread-safe. The future resolves with the worker's answer or rejects with LpmError.
-    // Cancelling it (QFuture::cancel()) withdraws the request within a tenth of a second:
-    // a queued one is never sent, a running one's worker gets LpmRequest::canceled().
+    // Cancelling it (QFuture::cancel()) withdraws the request: a queued one is never sent,
+    // a running one's worker gets LpmRequest::canceled(). Seen within a tenth of a second
+    // while a few thousand requests are pending, later in a deeper backlog.
     QFuture<LpmResponse> enqueue(const QVariant &payload, const LpmRequestOptions &options = {});
     // Sends stream's bytes to the worker too (LpmRequest::stream()), with bounded memory.
     // stream must be open for reading, live in the supervisor's thread and be called
