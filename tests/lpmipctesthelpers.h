@@ -45,7 +45,7 @@ inline bool peerClosed(int fd)
 inline QByteArray readAllOf(LpmStream *stream, int timeoutMs = 20000)
 {
     QByteArray all;
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {
         all += stream->readAll();
         return stream->isFinished() || stream->hasError();
     }, timeoutMs);

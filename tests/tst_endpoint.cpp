@@ -106,6 +106,8 @@ private Q_SLOTS:
     void socketArrivesOnlyWithItsDescriptor();
     void discardedSocketIsClosedOnArrival();
     void loneDescriptorsAreBounded();
+    void handoversAheadOfTheirDescriptorsAllArrive();
+    void anEndThatTakesNoSocketsRefusesOne();
     void streamEndForAnUnknownIdLeavesNothing();
     void badDescriptorMessageIsAProtocolError();
     void streamsBothWaysEndHonestly();
@@ -228,6 +230,52 @@ void tst_Endpoint::loneDescriptorsAreBounded()
         LpmStreamPrivate::setEnd(rig.attached.at(size_t(i)).stream, true, {});
         QCOMPARE(readAllOf(rig.attached.at(size_t(i)).stream), QByteArray::number(i));
     }
+}
+
+void tst_Endpoint::handoversAheadOfTheirDescriptorsAllArrive()
+{
+    // Messages outrun descriptors in a burst: beyond MaxHeld waiting handovers the
+    // endpoint stops reading messages until their descriptors are in, and loses none.
+    Rig rig;
+    const int sent = 3 * LpmAttachmentTable::MaxHeld;
+    std::vector<QUuid> ids;
+    std::vector<int> far;
+    for (int i = 0; i < sent; ++i) {
+        ids.push_back(QUuid::createUuid());
+        Message request = Message::request(ids.back(), i, QByteArray("\xf6", 1));
+        request.attachment = Attachment::Socket;
+        rig.channel->send(request);
+    }
+    rig.channel->flushBlocking(WaitMs);
+    rig.receiver->drain();
+    QTest::qWait(50);
+    QVERIFY(rig.received.empty());
+    QVERIFY(rig.receiver->isConnected());
+    for (const QUuid &id : ids) {
+        const auto pair = socketPair(SOCK_STREAM);
+        far.push_back(pair.a);
+        rig.sendDescriptor(LpmFdChannel::Kind::Socket, id, pair.b);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(rig.received.size(), size_t(sent), WaitMs);
+    for (int i = 0; i < sent; ++i) {
+        QCOMPARE(rig.received.at(size_t(i)).id, ids.at(size_t(i)));
+        QVERIFY(rig.attached.at(size_t(i)).socket >= 0);
+    }
+    for (int fd : far)
+        ::close(fd);
+}
+
+void tst_Endpoint::anEndThatTakesNoSocketsRefusesOne()
+{
+    Rig rig;
+    rig.receiver->setAcceptsSockets(false);
+    QSignalSpy failed(rig.receiver.get(), &LpmEndpoint::protocolError);
+    Message back = Message::response(QUuid::createUuid(), QByteArray("\xf6", 1));
+    back.attachment = Attachment::Socket;
+    rig.send(back);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, WaitMs);
+    QVERIFY(failed.first().at(0).toString().contains(QLatin1String("takes none")));
+    QVERIFY(rig.received.empty());
 }
 
 void tst_Endpoint::streamEndForAnUnknownIdLeavesNothing()

@@ -67,6 +67,12 @@ bool LpmChannel::send(const Message &message, QString *error)
     return true;
 }
 
+void LpmChannel::flushNow()
+{
+    if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()); socket && isConnected())
+        socket->flush();
+}
+
 void LpmChannel::flushBlocking(int timeoutMs)
 {
     while (isConnected() && m_device->bytesToWrite() > 0) {
@@ -112,12 +118,21 @@ void LpmChannel::fail(const QString &reason)
     Q_EMIT protocolError(reason);
 }
 
+void LpmChannel::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (!paused) // frames already read wait in the reader: no readyRead() will tell
+        QMetaObject::invokeMethod(this, &LpmChannel::readFrames, Qt::QueuedConnection);
+}
+
 void LpmChannel::readFrames()
 {
     // Re-entrant: a handler of messageReceived() may spin an event loop, and drain()
     // makes readyRead() come synchronously. No view into the reader's buffer is kept
     // across an emit, so a nested call simply goes on where the buffer stands.
-    if (!m_device)
+    if (!m_device || m_paused)
         return;
     if (m_failed) {
         m_device->readAll(); // discard
@@ -126,7 +141,7 @@ void LpmChannel::readFrames()
     m_reader.append(m_device->readAll());
     quint8 type = 0;
     QByteArrayView body;
-    while (!m_failed) {
+    while (!m_failed && !m_paused) {
         const LpmFrameReader::Status status = m_reader.next(&type, &body);
         if (status == LpmFrameReader::Status::NeedMore)
             break;

@@ -40,12 +40,19 @@ public:
 
     // Returns false (with error set) if the message cannot be encoded; nothing is sent then.
     bool send(const LpmIpc::Message &message, QString *error = nullptr);
+    // Writes out whatever the kernel takes now, without waiting: for a caller that will
+    // not return to the event loop for a while.
+    void flushNow();
     // Writes out everything buffered, waiting up to timeoutMs; for use before exiting.
     void flushBlocking(int timeoutMs);
     // Reads and delivers, now, everything the peer wrote before it went away: its last
     // words are in the kernel's buffer even when the process is already gone.
     void drain();
     void close();
+    // While paused, nothing is read or delivered: what the peer sends waits (the
+    // receiver needs something else first). Resuming delivers what waited.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
 
     qint64 bytesToWrite() const;
 
@@ -71,4 +78,5 @@ private:
     bool m_failed = false;
     bool m_closed = false;
     bool m_backlogReported = false;
+    bool m_paused = false;
 };

@@ -147,6 +147,8 @@ bool LpmEndpoint::discard(const QUuid &id)
     if (!m_awaitingSocket.remove(id))
         return false;
     m_unwanted.insert(id);
+    if (m_awaitingSocket.size() < LpmAttachmentTable::MaxHeld)
+        m_channel->setPaused(false);
     return true;
 }
 
@@ -158,6 +160,11 @@ void LpmEndpoint::drain()
     m_channel->drain();
     if (m_descriptors)
         m_descriptors->drain();
+}
+
+void LpmEndpoint::flushNow()
+{
+    m_channel->flushNow();
 }
 
 void LpmEndpoint::flushBlocking(int timeoutMs)
@@ -219,6 +226,10 @@ void LpmEndpoint::onMessage(const Message &message)
         fail(QStringLiteral("a socket announced on a transport without descriptors"));
         return;
     }
+    if (!m_acceptsSockets) {
+        fail(QStringLiteral("a socket handed over to a process that takes none"));
+        return;
+    }
     const int fd = m_attachments.take(message.id);
     if (fd >= 0) {
         updateDescriptorReading();
@@ -227,11 +238,13 @@ void LpmEndpoint::onMessage(const Message &message)
         Q_EMIT messageReceived(message, attached);
         return;
     }
-    if (m_awaitingSocket.size() >= LpmAttachmentTable::MaxHeld || m_awaitingSocket.contains(message.id)) {
-        fail(QStringLiteral("%1 socket handovers without their descriptor").arg(m_awaitingSocket.size()));
+    if (m_awaitingSocket.contains(message.id)) {
+        fail(QStringLiteral("a second socket handover under id %1").arg(message.id.toString(QUuid::WithoutBraces)));
         return;
     }
     m_awaitingSocket.insert(message.id, message);
+    if (m_awaitingSocket.size() >= LpmAttachmentTable::MaxHeld)
+        m_channel->setPaused(true); // the descriptors are behind: let them catch up
 }
 
 void LpmEndpoint::deliverStream(const Message &message)
@@ -282,6 +295,8 @@ void LpmEndpoint::onDescriptor(int kind, const QUuid &id, const QByteArray &body
             break;
         const Message message = waiting.value();
         m_awaitingSocket.erase(waiting);
+        if (m_awaitingSocket.size() < LpmAttachmentTable::MaxHeld)
+            m_channel->setPaused(false);
         Attached attached;
         attached.socket = fd;
         Q_EMIT messageReceived(message, attached);

@@ -27,7 +27,10 @@ class QIODevice;
 // first); a message handing over a socket arrives only once the socket's descriptor
 // is there. Descriptors nobody wants are closed at once, and at most
 // LpmAttachmentTable::MaxHeld wait for their message: beyond, reading descriptors
-// pauses. Outgoing streams are pumped with backpressure and followed by a StreamEnd
+// pauses. Likewise at most MaxHeld socket handovers wait for their descriptor: beyond,
+// reading messages pauses until descriptors catch up (a burst of handovers outruns
+// the descriptor channel). An end that takes no sockets at all (the supervisor's)
+// refuses a handover as a protocol error. Outgoing streams are pumped with backpressure and followed by a StreamEnd
 // saying how their source ended, so a reader never takes a short stream for a whole.
 //
 // The transport is local (a stream socketpair for frames, a SEQPACKET socketpair for
@@ -53,6 +56,8 @@ public:
 
     bool isConnected() const;
     bool canPassDescriptors() const { return m_descriptors != nullptr; }
+    // Whether the peer may hand this end sockets (default: yes).
+    void setAcceptsSockets(bool accepts) { m_acceptsSockets = accepts; }
     qint64 peerPid() const;
     // Bytes buffered for the peer that it has not read yet.
     qint64 bytesToWrite() const;
@@ -80,6 +85,8 @@ public:
 
     // Delivers, now, everything the other process sent before it went away.
     void drain();
+    // Writes out what the kernel takes now, without waiting.
+    void flushNow();
     // Writes out everything sent so far, outgoing streams included, waiting up to
     // timeoutMs in all; for a process about to exit.
     void flushBlocking(int timeoutMs);
@@ -116,4 +123,5 @@ private:
     QSet<QUuid> m_unwanted;
     QHash<QUuid, QPointer<LpmStreamPump>> m_outgoing;
     bool m_failed = false;
+    bool m_acceptsSockets = true;
 };

@@ -26,6 +26,8 @@ int fieldCount(MessageType type)
     case MessageType::Busy:
     case MessageType::SoftKill:
     case MessageType::HardKill:
+    case MessageType::Ping:
+    case MessageType::Pong:
         return 0;
     case MessageType::Cancel:
     case MessageType::Canceled:
@@ -61,6 +63,8 @@ bool writeFields(LpmCborWriter &w, const Message &m)
     case MessageType::Busy:
     case MessageType::SoftKill:
     case MessageType::HardKill:
+    case MessageType::Ping:
+    case MessageType::Pong:
         return false;
     case MessageType::Cancel:
     case MessageType::Canceled:
@@ -161,6 +165,8 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
     case MessageType::Busy:
     case MessageType::SoftKill:
     case MessageType::HardKill:
+    case MessageType::Ping:
+    case MessageType::Pong:
         return true;
     case MessageType::Cancel:
     case MessageType::Canceled:

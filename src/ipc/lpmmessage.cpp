@@ -183,6 +183,8 @@ QString typeName(MessageType type)
     case MessageType::StreamEnd: return QStringLiteral("stream-end");
     case MessageType::SocketClosed: return QStringLiteral("socket-closed");
     case MessageType::Canceled: return QStringLiteral("canceled");
+    case MessageType::Ping: return QStringLiteral("ping");
+    case MessageType::Pong: return QStringLiteral("pong");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

@@ -51,9 +51,11 @@ enum class MessageType : quint8 {
     StreamEnd = 15,    // both: id, 0 or an error code, detail (how a stream's source ended)
     SocketClosed = 16, // worker: id (a handed-over connection is closed)
     Canceled = 17,     // worker: id; a Cancel found the request unanswered and it is dropped
+    Ping = 18,         // supervisor: are you there? (hang detection)
+    Pong = 19,         // worker: here (an answer to Ping, or LpmWorker::heartbeat())
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::Canceled;
+constexpr MessageType LastMessageType = MessageType::Pong;
 
 // What comes with a request or response on the descriptor channel, under its id.
 enum class Attachment : quint8 {
@@ -66,7 +68,7 @@ struct Message
 {
     // One constructor per type: every message is built in one place.
     static Message hello(qint64 pid);
-    // Ready, Busy, SoftKill, HardKill: no fields.
+    // Ready, Busy, SoftKill, HardKill, Ping, Pong: no fields.
     static Message control(MessageType type);
     static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload);
     static Message response(const QUuid &id, const QByteArray &encodedPayload);
