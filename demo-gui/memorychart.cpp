@@ -145,10 +145,29 @@ void MemoryChart::dropOldPoints(double oldest)
     }
 }
 
+void MemoryChart::setLimit(double mib, const QString &name)
+{
+    m_limitMiB = mib;
+    if (!m_limit && mib > 0) {
+        m_limit = new QLineSeries(this);
+        m_limit->setPen(QPen(QColor(0xd62728), 1.5, Qt::DashLine));
+        chart()->addSeries(m_limit);
+        m_limit->attachAxis(m_timeAxis);
+        m_limit->attachAxis(m_memoryAxis);
+    }
+    if (m_limit) {
+        m_limit->setName(name);
+        m_limit->setVisible(mib > 0);
+    }
+    updateAxes(m_timeAxis->max() > WindowSeconds ? m_timeAxis->max() : 0);
+}
+
 void MemoryChart::updateAxes(double seconds)
 {
     m_timeAxis->setRange(std::max(0.0, seconds - WindowSeconds), std::max(WindowSeconds, seconds));
-    double max = 0;
+    if (m_limit && m_limitMiB > 0)
+        m_limit->replace({ QPointF(m_timeAxis->min(), m_limitMiB), QPointF(m_timeAxis->max(), m_limitMiB) });
+    double max = m_limitMiB;
     for (const Line &line : std::as_const(m_lines))
         max = std::max({ max, seriesMax(line.main), seriesMax(line.total) });
     // Round the top up to a step of 4 ticks so the labels are whole MiB.

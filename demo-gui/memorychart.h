@@ -26,6 +26,10 @@ public:
     // Adds one point per worker at time seconds (monotonic, since the monitor started).
     void addSamples(double seconds, const QList<LpmWorkerStatus> &workers);
 
+    // Draws a limit across the chart (a red dashed line, named in the legend); 0: none.
+    void setLimit(double mib, const QString &name);
+    double limit() const { return m_limitMiB; }
+
     // Pids that have a series in the window, exited ones included.
     QList<qint64> pids() const;
     // Pids whose series still receive points.
@@ -52,5 +56,7 @@ private:
     QValueAxis *m_timeAxis;
     QValueAxis *m_memoryAxis;
     QHash<qint64, Line> m_lines;
+    QLineSeries *m_limit = nullptr;
+    double m_limitMiB = 0;
     int m_nextColor = 0;
 };

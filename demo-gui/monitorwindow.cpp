@@ -26,6 +26,23 @@ namespace {
 constexpr int SampleMs = 500;
 constexpr int MaxWorkers = 16;
 constexpr int LeakStepMiB = 4;
+// A worker holding more than this is recycled: the leaking one, visibly.
+constexpr qint64 MaxMemoryMiB = 160;
+
+QString exitReasonText(LpmWorkerExit::Reason reason)
+{
+    switch (reason) {
+    case LpmWorkerExit::Reason::Requested: return MonitorWindow::tr("stopped as asked");
+    case LpmWorkerExit::Reason::Recycled: return MonitorWindow::tr("recycled");
+    case LpmWorkerExit::Reason::Crashed: return MonitorWindow::tr("crashed");
+    case LpmWorkerExit::Reason::Killed: return MonitorWindow::tr("killed from outside");
+    case LpmWorkerExit::Reason::Hung: return MonitorWindow::tr("hung");
+    case LpmWorkerExit::Reason::StartTimedOut: return MonitorWindow::tr("did not start in time");
+    case LpmWorkerExit::Reason::FailedToStart: return MonitorWindow::tr("could not start");
+    case LpmWorkerExit::Reason::ProtocolError: return MonitorWindow::tr("broke the protocol");
+    }
+    return {};
+}
 
 LpmSupervisorConfig configFor(const MonitorSettings &settings)
 {
@@ -35,6 +52,7 @@ LpmSupervisorConfig configFor(const MonitorSettings &settings)
     // A monitor is for watching crashes: allow a good many before giving up.
     config.worker.restarts = 20;
     config.worker.maxRestartsInInterval = 60;
+    config.worker.maxMemory = MaxMemoryMiB << 20;
     return config;
 }
 
@@ -61,6 +79,7 @@ MonitorWindow::MonitorWindow(const MonitorSettings &settings, QWidget *parent)
 {
     setWindowTitle(tr("LPM Monitor"));
     m_rssChart->setObjectName(QStringLiteral("rssChart"));
+    m_rssChart->setLimit(double(MaxMemoryMiB), tr("maxMemory: recycled above"));
     m_heapChart->setObjectName(QStringLiteral("heapChart"));
 
     auto *sorted = new QSortFilterProxyModel(this);
@@ -194,15 +213,15 @@ void MonitorWindow::connectPool()
 {
     connect(&m_supervisor, &LpmSupervisor::childSpawned, this,
             [this](qint64 pid) { appendLog(tr("Worker %1 spawned").arg(pid)); });
-    connect(&m_supervisor, &LpmSupervisor::workerExited, this,
-            [this](qint64 pid, int exitCode, QProcess::ExitStatus status) {
-                if (status == QProcess::CrashExit)
-                    appendLog(tr("Worker %1 crashed (signal %2)").arg(pid).arg(exitCode));
-                else if (exitCode == 0)
-                    appendLog(tr("Worker %1 exited normally").arg(pid));
-                else
-                    appendLog(tr("Worker %1 exited with code %2").arg(pid).arg(exitCode));
-            });
+    connect(&m_supervisor, &LpmSupervisor::workerExited, this, [this](const LpmWorkerExit &exit) {
+        appendLog(tr("Worker %1 (slot %2) ended: %3 - %4")
+                          .arg(exit.pid())
+                          .arg(exit.slot())
+                          .arg(exitReasonText(exit.reason()), exit.description()));
+    });
+    connect(&m_supervisor, &LpmSupervisor::respawnScheduled, this, [this](int slot, int delayMs) {
+        appendLog(tr("Slot %1 respawns in %2 ms").arg(slot).arg(delayMs));
+    });
     connect(&m_supervisor, &LpmSupervisor::restartLimitReached, this, [this] {
         appendLog(tr("Restart limit reached: a dead worker was not replaced"));
     });

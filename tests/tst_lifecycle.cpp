@@ -213,7 +213,8 @@ void tst_Lifecycle::crashRejectsAndRespawns()
     QCOMPARE(error->code(), LpmError::Code::WorkerCrashed);
     QVERIFY2(error->message().contains(QLatin1String("signal 6")), qPrintable(error->message()));
     QCOMPARE(exited.count(), 1);
-    QCOMPARE(exited.first().at(2).value<QProcess::ExitStatus>(), QProcess::CrashExit);
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().signal(), SIGABRT);
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().reason(), LpmWorkerExit::Reason::Crashed);
     QTRY_COMPARE_WITH_TIMEOUT(spawned.count(), 1, LongWaitMs);
     QCOMPARE(supervisor.restartCount(), 1);
     const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
@@ -287,9 +288,10 @@ void tst_Lifecycle::exitReasonsObservable()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited: exit code 7")));
     const auto f = supervisor.enqueue(op(QStringLiteral("exit"), { { QStringLiteral("code"), 7 } }));
     QTRY_COMPARE_WITH_TIMEOUT(exited.count(), 1, LongWaitMs);
-    QCOMPARE(exited.first().at(0).toLongLong(), pid);
-    QCOMPARE(exited.first().at(1).toInt(), 7);
-    QCOMPARE(exited.first().at(2).value<QProcess::ExitStatus>(), QProcess::NormalExit);
+    const auto exit = exited.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.pid(), pid);
+    QCOMPARE(exit.exitCode(), 7);
+    QCOMPARE(exit.signal(), 0);
     QCOMPARE(supervisor.error(), LpmSupervisor::Error::WorkerCrashed);
     QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), LongWaitMs);
 }
@@ -428,7 +430,7 @@ void tst_Lifecycle::softKillWaitsForHandler()
     const QFuture<void> done = supervisor.softKill();
     QTRY_VERIFY_WITH_TIMEOUT(done.isFinished(), LongWaitMs);
     QCOMPARE(exited.count(), 1);
-    QCOMPARE(exited.first().at(1).toInt(), 42); // the handler ran and called softKillDone()
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().exitCode(), 42); // the handler ran and called softKillDone()
 }
 
 void tst_Lifecycle::softKillWaitsForBusyWorker()
@@ -494,8 +496,9 @@ void tst_Lifecycle::hardKillRequestedReachesWorker()
     QSignalSpy exited(&supervisor, &LpmSupervisor::workerExited);
     supervisor.hardKill();
     QVERIFY(exited.wait(LongWaitMs));
-    QCOMPARE(exited.first().at(1).toInt(), 43);
-    QCOMPARE(exited.first().at(2).value<QProcess::ExitStatus>(), QProcess::NormalExit);
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().exitCode(), 43);
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().signal(), 0);
+    QCOMPARE(exited.first().at(0).value<LpmWorkerExit>().reason(), LpmWorkerExit::Reason::Requested);
 }
 
 void tst_Lifecycle::startAgainAfterKill()

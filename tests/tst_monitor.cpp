@@ -5,6 +5,7 @@
 #include "memorychart.h"
 #include "monitortranslations.h"
 #include "monitorwindow.h"
+#include "workertablemodel.h"
 
 #include <lpm/lpm.h>
 
@@ -48,6 +49,15 @@ QSet<qint64> tablePids(const QTableView *table)
     return pids;
 }
 
+int restartsOf(const QAbstractItemModel *model, qint64 pid)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, WorkerTableModel::Pid).data().toLongLong() == pid)
+            return model->index(row, WorkerTableModel::Restarts).data().toInt();
+    }
+    return -1;
+}
+
 bool logHas(const MonitorWindow &window, const QString &text)
 {
     const QStringList lines = window.logLines();
@@ -65,6 +75,7 @@ private Q_SLOTS:
     void cleanup();
 
     void chartsTableResizeAndCrash();
+    void leakingWorkerIsRecycledAtItsLimit();
     void germanWindow();
     void unknownLanguageIsRefused();
     void screenshotModeWritesPng();
@@ -110,7 +121,7 @@ void tst_Monitor::chartsTableResizeAndCrash()
     auto *crash = window.findChild<QPushButton *>(QStringLiteral("crashButton"));
     QVERIFY(crash);
     crash->click();
-    QTRY_VERIFY_WITH_TIMEOUT(logHas(window, QStringLiteral("crashed (signal 6)")), LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(logHas(window, QStringLiteral("ended: crashed - killed by signal 6")), LongWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_spawned.size(), 4, LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(tablePids(window.workerTable()).size() == 3
                                      && tablePids(window.workerTable()) != before,
@@ -125,6 +136,39 @@ void tst_Monitor::chartsTableResizeAndCrash()
     QCOMPARE(dead.size(), 1);
     QVERIFY(window.rssChart()->pids().contains(*dead.cbegin()));
     QVERIFY(!window.rssChart()->livePids().contains(*dead.cbegin()));
+    // Restarts count per slot: the replacement's row says 1, the others 0.
+    const QAbstractItemModel *model = window.workerTable()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(restartsOf(model, *fresh.cbegin()) == 1, LongWaitMs);
+    for (qint64 pid : after - fresh)
+        QCOMPARE(restartsOf(model, pid), 0);
+}
+
+void tst_Monitor::leakingWorkerIsRecycledAtItsLimit()
+{
+    MonitorWindow window(demoSettings(1));
+    connect(window.supervisor(), &LpmSupervisor::childSpawned, this,
+            [this](qint64 pid) { m_spawned.insert(pid); });
+    window.show();
+    window.startPool();
+    QVERIFY(window.rssChart()->limit() > 0); // the line the leak will cross
+    QCOMPARE(qint64(window.rssChart()->limit()) << 20, window.supervisor()->config().worker.maxMemory);
+    QTRY_COMPARE_WITH_TIMEOUT(m_spawned.size(), 1, LongWaitMs);
+    const qint64 leaking = *m_spawned.cbegin();
+    QSignalSpy exits(window.supervisor(), &LpmSupervisor::workerExited);
+    auto *leak = window.findChild<QPushButton *>(QStringLiteral("leakButton"));
+    QVERIFY(leak);
+    QTRY_COMPARE_WITH_TIMEOUT(window.workerTable()->model()->rowCount(), 1, LongWaitMs);
+    leak->click(); // the only worker takes it
+    QTRY_VERIFY_WITH_TIMEOUT(logHas(window, QStringLiteral("Worker %1 now leaks").arg(leaking)), LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!exits.isEmpty(), 2 * LongWaitMs);
+    const auto exit = exits.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.pid(), leaking);
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::Recycled);
+    QVERIFY(logHas(window, QStringLiteral("Worker %1 (slot 0) ended: recycled").arg(leaking)));
+    // A recycle is no restart, and the slot was never empty.
+    QTRY_COMPARE_WITH_TIMEOUT(window.workerTable()->model()->rowCount(), 1, LongWaitMs);
+    QCOMPARE(window.supervisor()->restartCount(), 0);
+    QCOMPARE(m_spawned.size(), 2);
 }
 
 void tst_Monitor::germanWindow()

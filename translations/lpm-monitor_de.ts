@@ -103,18 +103,6 @@
         <translation>Worker %1 gestartet</translation>
     </message>
     <message>
-        <source>Worker %1 crashed (signal %2)</source>
-        <translation>Worker %1 ist abgestürzt (Signal %2)</translation>
-    </message>
-    <message>
-        <source>Worker %1 exited normally</source>
-        <translation>Worker %1 hat sich normal beendet</translation>
-    </message>
-    <message>
-        <source>Worker %1 exited with code %2</source>
-        <translation>Worker %1 hat sich mit Code %2 beendet</translation>
-    </message>
-    <message>
         <source>Restart limit reached: a dead worker was not replaced</source>
         <translation>Neustartlimit erreicht: ein beendeter Worker wurde nicht ersetzt</translation>
     </message>
@@ -141,6 +129,50 @@
     <message>
         <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5</source>
         <translation>Durchsatz: %1 Antworten/s   Warteschlange: %2   Offen: %3   Bearbeitet: %4   Neustarts: %5</translation>
+    </message>
+    <message>
+        <source>stopped as asked</source>
+        <translation>auf Wunsch beendet</translation>
+    </message>
+    <message>
+        <source>recycled</source>
+        <translation>erneuert</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>abgestürzt</translation>
+    </message>
+    <message>
+        <source>killed from outside</source>
+        <translation>von außen beendet</translation>
+    </message>
+    <message>
+        <source>hung</source>
+        <translation>hing</translation>
+    </message>
+    <message>
+        <source>did not start in time</source>
+        <translation>nicht rechtzeitig gestartet</translation>
+    </message>
+    <message>
+        <source>could not start</source>
+        <translation>konnte nicht starten</translation>
+    </message>
+    <message>
+        <source>broke the protocol</source>
+        <translation>hat das Protokoll verletzt</translation>
+    </message>
+    <message>
+        <source>maxMemory: recycled above</source>
+        <translation>maxMemory: darüber wird erneuert</translation>
+    </message>
+    <message>
+        <source>Worker %1 (slot %2) ended: %3 - %4</source>
+        <translation>Worker %1 (Platz %2) beendet: %3 – %4</translation>
+    </message>
+    <message>
+        <source>Slot %1 respawns in %2 ms</source>
+        <translation>Platz %1 startet neu in %2 ms</translation>
     </message>
 </context>
 <context>

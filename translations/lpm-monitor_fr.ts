@@ -103,18 +103,6 @@
         <translation>Worker %1 démarré</translation>
     </message>
     <message>
-        <source>Worker %1 crashed (signal %2)</source>
-        <translation>Le worker %1 a planté (signal %2)</translation>
-    </message>
-    <message>
-        <source>Worker %1 exited normally</source>
-        <translation>Le worker %1 s’est terminé normalement</translation>
-    </message>
-    <message>
-        <source>Worker %1 exited with code %2</source>
-        <translation>Le worker %1 s’est terminé avec le code %2</translation>
-    </message>
-    <message>
         <source>Restart limit reached: a dead worker was not replaced</source>
         <translation>Limite de redémarrages atteinte : un worker arrêté n’a pas été remplacé</translation>
     </message>
@@ -141,6 +129,50 @@
     <message>
         <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5</source>
         <translation>Débit : %1 réponses/s   File : %2   En attente : %3   Traitées : %4   Redémarrages : %5</translation>
+    </message>
+    <message>
+        <source>stopped as asked</source>
+        <translation>arrêté sur demande</translation>
+    </message>
+    <message>
+        <source>recycled</source>
+        <translation>renouvelé</translation>
+    </message>
+    <message>
+        <source>crashed</source>
+        <translation>planté</translation>
+    </message>
+    <message>
+        <source>killed from outside</source>
+        <translation>tué de l’extérieur</translation>
+    </message>
+    <message>
+        <source>hung</source>
+        <translation>bloqué</translation>
+    </message>
+    <message>
+        <source>did not start in time</source>
+        <translation>pas démarré à temps</translation>
+    </message>
+    <message>
+        <source>could not start</source>
+        <translation>n’a pas pu démarrer</translation>
+    </message>
+    <message>
+        <source>broke the protocol</source>
+        <translation>a violé le protocole</translation>
+    </message>
+    <message>
+        <source>maxMemory: recycled above</source>
+        <translation>maxMemory : renouvelé au-delà</translation>
+    </message>
+    <message>
+        <source>Worker %1 (slot %2) ended: %3 - %4</source>
+        <translation>Worker %1 (emplacement %2) terminé : %3 – %4</translation>
+    </message>
+    <message>
+        <source>Slot %1 respawns in %2 ms</source>
+        <translation>L’emplacement %1 redémarre dans %2 ms</translation>
     </message>
 </context>
 <context>

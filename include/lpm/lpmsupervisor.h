@@ -93,8 +93,11 @@ public:
     QList<LpmWorkerHealth> health() const;
     // State, load and figures of every live worker, in spawn order.
     QList<LpmWorkerStatus> workers() const;
-    // Respawns of dead workers since construction (growth by resize() is not one).
+    // Respawns of dead workers since construction (growth by resize() and recycling
+    // are not).
     int restartCount() const;
+    // Slots waiting out their backoff before a new worker fills them.
+    int respawnsPending() const;
     // Requests answered since construction (resolved, not rejected).
     qint64 handledCount() const;
 
@@ -120,8 +123,11 @@ public:
 Q_SIGNALS:
     void online();
     void childSpawned(qint64 pid);
-    // Every worker exit: asked to (a kill, a resize) or not (a crash).
-    void workerExited(qint64 pid, int exitCode, QProcess::ExitStatus exitStatus);
+    // Every worker exit, asked for (a kill, a resize, a recycle) or not (a crash, a hang):
+    // who it was, how it ended and why.
+    void workerExited(const LpmWorkerExit &exit);
+    // A slot whose worker crashed is refilled after its backoff, in delayMs.
+    void respawnScheduled(int slot, int delayMs);
     // The restart policy refused to replace a dead worker.
     void restartLimitReached();
     // A worker's state changed (ready, busy, draining); its status is in workers().

@@ -2,6 +2,7 @@
 
 #include <lpm/lpmglobal.h>
 
+#include <QtCore/qprocess.h>
 #include <QtCore/qstring.h>
 #include <QtCore/qstringlist.h>
 
@@ -25,6 +26,32 @@ struct LpmWorkerConfig
     // killed (LpmWorkerExit::Reason::StartTimedOut) and its slot refilled under the
     // restart policy. -1: no limit.
     int startTimeout = 30000;
+
+    // Recycling: a worker is replaced, the replacement started first, once it has
+    // answered maxRequests (+ a random 0..maxRequestsJitter of its own) requests, holds
+    // more than maxMemory bytes of PSS (read from /proc/<pid>/smaps_rollup), or is older
+    // than maxAge ms. Checked between requests; 0: never. Recycles are not restarts.
+    int maxRequests = 0;
+    int maxRequestsJitter = 0;
+    qint64 maxMemory = 0;
+    int maxAge = 0;
+    // Milliseconds a worker holding work may leave the supervisor's heartbeat
+    // unanswered before it is killed (LpmWorkerExit::Reason::Hung) and its requests
+    // retried or rejected as for a crash. Its event loop answers; a long synchronous
+    // handler calls LpmWorker::heartbeat() now and then. -1: off.
+    int hangTimeout = -1;
+    // Milliseconds before a slot whose worker crashed is refilled, doubling (with up
+    // to a quarter of jitter) for each crash in a row up to backoffMax; a worker that
+    // stayed up backoffMax resets it. Recycles, resizes and kills wait for nothing,
+    // nor does a worker that answered and then exited cleanly by itself. 0: none.
+    int backoffInitial = 100;
+    int backoffMax = 15000;
+    // The workers' environment. LPM_WORKER_INDEX (the worker's slot, 0..count-1, which a
+    // replacement takes over) and LPM_WORKER_COUNT are added for each.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // Written to each worker's /proc/self/oom_score_adj, so that under memory pressure
+    // the kernel takes a worker, which LPM replaces, before the application. 0: left.
+    int oomScoreAdj = 300;
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

@@ -42,6 +42,12 @@ public:
     // Ends a soft kill that a softKillRequested() handler took over: the worker exits.
     void softKillDone();
 
+    // Tells the supervisor this worker lives, for its hang detection (worker.hangTimeout):
+    // the event loop answers the supervisor's heartbeats by itself, so only a handler
+    // that runs long without returning to it calls this now and then. One small write,
+    // from the worker's thread.
+    void heartbeat();
+
     // Sends a custom event to the supervisor (its eventReceived()). The future resolves
     // with the supervisor's LpmEvent::respond() answer, or rejects with LpmError:
     // NotSerializable at once if the payload cannot cross processes, NoAnswer if the

@@ -28,8 +28,9 @@ public:
         InFlightRole,  // int: requests sent to it and not yet answered
         HandledRole,   // qint64: requests it answered
         SocketsRole,   // int: handed-over connections it holds
-        RestartsRole,  // int: the supervisor's restartCount(), the same on every row
+        RestartsRole,  // int: respawns of the worker's slot after a crash
         StatusRole,    // LpmWorkerStatus: the whole snapshot, for C++
+        SlotRole,      // int: the worker's slot (LPM_WORKER_INDEX), 0..count-1
     };
     Q_ENUM(Role)
 

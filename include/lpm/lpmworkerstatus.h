@@ -19,6 +19,8 @@ class LPM_EXPORT LpmWorkerStatus
     Q_PROPERTY(int inFlight READ inFlight)
     Q_PROPERTY(qint64 handled READ handled)
     Q_PROPERTY(int sockets READ sockets)
+    Q_PROPERTY(int slot READ slot)
+    Q_PROPERTY(int restarts READ restarts)
     Q_PROPERTY(qint64 rss READ rss)
     Q_PROPERTY(qint64 heapTotal READ heapTotal)
     Q_PROPERTY(qint64 heapUsed READ heapUsed)
@@ -44,6 +46,8 @@ public:
     int inFlight() const;   // requests sent to it and not yet answered
     qint64 handled() const; // requests it answered since it started
     int sockets() const;    // handed-over connections it still holds
+    int slot() const;       // its place in the pool (LPM_WORKER_INDEX), taken over by a replacement
+    int restarts() const;   // respawns of its slot after a crash, itself included
     LpmWorkerHealth health() const;
     qint64 rss() const;
     qint64 heapTotal() const;
@@ -55,6 +59,8 @@ public:
     void setInFlight(int inFlight);
     void setHandled(qint64 handled);
     void setSockets(int sockets);
+    void setSlot(int slot);
+    void setRestarts(int restarts);
     void setHealth(const LpmWorkerHealth &health);
 
 private:

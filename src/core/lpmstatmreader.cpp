@@ -1,6 +1,7 @@
 #include "lpmstatmreader_p.h"
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qfile.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -39,4 +40,16 @@ qint64 LpmStatmReader::residentBytes() const
     if (!resident)
         return -1;
     return std::strtoll(resident + 1, nullptr, 10) * PageSize;
+}
+
+qint64 LpmStatmReader::proportionalBytes(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/smaps_rollup").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("Pss:")) // "Pss:     1234 kB"
+            return line.mid(4).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
 }

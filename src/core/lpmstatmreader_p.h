@@ -20,6 +20,11 @@ public:
     // Bytes resident now, or -1 when the process is gone or the file unreadable.
     qint64 residentBytes() const;
 
+    // Bytes of a process's proportional set size (its share of shared pages) from
+    // /proc/<pid>/smaps_rollup, or -1. Dearer than a statm read: the kernel walks the
+    // mappings, so it is read only when a policy asks for it.
+    static qint64 proportionalBytes(qint64 pid);
+
 private:
     int m_fd = -1;
 };

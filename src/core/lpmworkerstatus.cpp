@@ -7,6 +7,8 @@ public:
     int inFlight = 0;
     qint64 handled = 0;
     int sockets = 0;
+    int slot = 0;
+    int restarts = 0;
     LpmWorkerHealth health;
 };
 
@@ -32,6 +34,8 @@ LpmWorkerStatus::State LpmWorkerStatus::state() const { return d->state; }
 int LpmWorkerStatus::inFlight() const { return d->inFlight; }
 qint64 LpmWorkerStatus::handled() const { return d->handled; }
 int LpmWorkerStatus::sockets() const { return d->sockets; }
+int LpmWorkerStatus::slot() const { return d->slot; }
+int LpmWorkerStatus::restarts() const { return d->restarts; }
 LpmWorkerHealth LpmWorkerStatus::health() const { return d->health; }
 qint64 LpmWorkerStatus::rss() const { return d->health.rss; }
 qint64 LpmWorkerStatus::heapTotal() const { return d->health.heapTotal; }
@@ -42,4 +46,6 @@ void LpmWorkerStatus::setState(State state) { d->state = state; }
 void LpmWorkerStatus::setInFlight(int inFlight) { d->inFlight = inFlight; }
 void LpmWorkerStatus::setHandled(qint64 handled) { d->handled = handled; }
 void LpmWorkerStatus::setSockets(int sockets) { d->sockets = sockets; }
+void LpmWorkerStatus::setSlot(int slot) { d->slot = slot; }
+void LpmWorkerStatus::setRestarts(int restarts) { d->restarts = restarts; }
 void LpmWorkerStatus::setHealth(const LpmWorkerHealth &health) { d->health = health; }

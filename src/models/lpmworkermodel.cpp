@@ -44,6 +44,10 @@ QList<int> changedRoles(const LpmWorkerStatus &before, const LpmWorkerStatus &af
         roles << LpmWorkerModel::HandledRole;
     if (before.sockets() != after.sockets())
         roles << LpmWorkerModel::SocketsRole;
+    if (before.restarts() != after.restarts())
+        roles << LpmWorkerModel::RestartsRole;
+    if (before.slot() != after.slot())
+        roles << LpmWorkerModel::SlotRole;
     if (!roles.isEmpty())
         roles << LpmWorkerModel::StatusRole << Qt::DisplayRole;
     return roles;
@@ -62,7 +66,7 @@ void LpmWorkerModelPrivate::connectSupervisor()
     connections << QObject::connect(supervisor, &LpmSupervisor::childSpawned, q,
                                     [this](qint64 pid) { insertWorker(pid); });
     connections << QObject::connect(supervisor, &LpmSupervisor::workerExited, q,
-                                    [this](qint64 pid) { removeWorker(pid); });
+                                    [this](const LpmWorkerExit &exit) { removeWorker(exit.pid()); });
     connections << QObject::connect(supervisor, &LpmSupervisor::healthUpdated, q,
                                     [this] { refresh(); });
     connections << QObject::connect(supervisor, &LpmSupervisor::workerStateChanged, q,
@@ -72,7 +76,6 @@ void LpmWorkerModelPrivate::connectSupervisor()
         q->beginResetModel();
         const bool hadRows = !rows.isEmpty();
         rows.clear();
-        restarts = 0;
         q->endResetModel();
         if (hadRows)
             Q_EMIT q->countChanged();
@@ -130,13 +133,6 @@ void LpmWorkerModelPrivate::refresh()
         const QModelIndex index = q->index(row);
         Q_EMIT q->dataChanged(index, index, roles);
     }
-    const int newRestarts = supervisor->restartCount();
-    if (newRestarts != restarts) {
-        restarts = newRestarts;
-        if (!rows.isEmpty())
-            Q_EMIT q->dataChanged(q->index(0), q->index(int(rows.size()) - 1),
-                                  { LpmWorkerModel::RestartsRole });
-    }
 }
 
 /*!
@@ -182,7 +178,6 @@ void LpmWorkerModel::setSupervisor(LpmSupervisor *supervisor)
     beginResetModel();
     d->supervisor = supervisor;
     d->rows = supervisor ? supervisor->workers() : QList<LpmWorkerStatus>();
-    d->restarts = supervisor ? supervisor->restartCount() : 0;
     d->connectSupervisor();
     endResetModel();
     Q_EMIT supervisorChanged();
@@ -261,7 +256,9 @@ QVariant LpmWorkerModel::data(const QModelIndex &index, int role) const
     case SocketsRole:
         return worker.sockets();
     case RestartsRole:
-        return d->restarts;
+        return worker.restarts();
+    case SlotRole:
+        return worker.slot();
     case StatusRole:
         return QVariant::fromValue(worker);
     default:
@@ -282,6 +279,7 @@ QHash<int, QByteArray> LpmWorkerModel::roleNames() const
         { HandledRole, "handled" },
         { SocketsRole, "sockets" },
         { RestartsRole, "restarts" },
+        { SlotRole, "slot" },
         { StatusRole, "status" },
     };
 }

@@ -19,12 +19,11 @@ public:
     void connectSupervisor();
     void insertWorker(qint64 pid);
     void removeWorker(qint64 pid);
-    // Brings every row up to the supervisor's workers() and restartCount().
+    // Brings every row up to the supervisor's workers().
     void refresh();
 
     LpmWorkerModel *q_ptr;
     QPointer<LpmSupervisor> supervisor;
     QList<QMetaObject::Connection> connections;
     QList<LpmWorkerStatus> rows;
-    int restarts = 0;
 };

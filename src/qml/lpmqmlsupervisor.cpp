@@ -264,10 +264,12 @@ LpmSupervisor *LpmQmlSupervisor::ensureSupervisor()
             });
     connect(supervisor, &LpmSupervisor::restartLimitReached, this,
             &LpmQmlSupervisor::restartLimitReached);
-    connect(supervisor, &LpmSupervisor::workerExited, this,
-            [this](qint64 pid, int exitCode, QProcess::ExitStatus status) {
-                Q_EMIT workerExited(pid, exitCode, status == QProcess::CrashExit);
-            });
+    connect(supervisor, &LpmSupervisor::workerExited, this, [this](const LpmWorkerExit &exit) {
+        const bool signaled = exit.signal() != 0;
+        Q_EMIT workerExited(exit.pid(), signaled ? exit.signal() : exit.exitCode(), signaled,
+                            QString::fromLatin1(QMetaEnum::fromType<LpmWorkerExit::Reason>().valueToKey(
+                                    int(exit.reason()))));
+    });
     connect(supervisor, &LpmSupervisor::errorOccurred, this, [this, supervisor] {
         m_errorString = supervisor->errorString();
         Q_EMIT errorOccurred(m_errorString);

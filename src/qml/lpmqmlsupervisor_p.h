@@ -32,6 +32,15 @@ class LpmQmlSupervisor : public QObject
                        NOTIFY maxRestartsInIntervalChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
+    // The worker lifecycle policies (LpmWorkerConfig); they apply from the next start().
+    Q_PROPERTY(int startTimeout READ startTimeout WRITE setStartTimeout NOTIFY policiesChanged)
+    Q_PROPERTY(int maxRequests READ maxRequests WRITE setMaxRequests NOTIFY policiesChanged)
+    Q_PROPERTY(int maxRequestsJitter READ maxRequestsJitter WRITE setMaxRequestsJitter NOTIFY policiesChanged)
+    Q_PROPERTY(qint64 maxMemory READ maxMemory WRITE setMaxMemory NOTIFY policiesChanged)
+    Q_PROPERTY(int maxAge READ maxAge WRITE setMaxAge NOTIFY policiesChanged)
+    Q_PROPERTY(int hangTimeout READ hangTimeout WRITE setHangTimeout NOTIFY policiesChanged)
+    Q_PROPERTY(int backoffInitial READ backoffInitial WRITE setBackoffInitial NOTIFY policiesChanged)
+    Q_PROPERTY(int backoffMax READ backoffMax WRITE setBackoffMax NOTIFY policiesChanged)
     Q_PROPERTY(bool online READ isOnline NOTIFY onlineChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(int queueLength READ queueLength NOTIFY queueLengthChanged)
@@ -65,6 +74,22 @@ public:
     void setTimeout(int ms);
     int retries() const { return m_config.request.retries; }
     void setRetries(int retries);
+    int startTimeout() const { return m_config.worker.startTimeout; }
+    void setStartTimeout(int ms) { setPolicy(m_config.worker.startTimeout, ms); }
+    int maxRequests() const { return m_config.worker.maxRequests; }
+    void setMaxRequests(int requests) { setPolicy(m_config.worker.maxRequests, requests); }
+    int maxRequestsJitter() const { return m_config.worker.maxRequestsJitter; }
+    void setMaxRequestsJitter(int requests) { setPolicy(m_config.worker.maxRequestsJitter, requests); }
+    qint64 maxMemory() const { return m_config.worker.maxMemory; }
+    void setMaxMemory(qint64 bytes) { setPolicy(m_config.worker.maxMemory, bytes); }
+    int maxAge() const { return m_config.worker.maxAge; }
+    void setMaxAge(int ms) { setPolicy(m_config.worker.maxAge, ms); }
+    int hangTimeout() const { return m_config.worker.hangTimeout; }
+    void setHangTimeout(int ms) { setPolicy(m_config.worker.hangTimeout, ms); }
+    int backoffInitial() const { return m_config.worker.backoffInitial; }
+    void setBackoffInitial(int ms) { setPolicy(m_config.worker.backoffInitial, ms); }
+    int backoffMax() const { return m_config.worker.backoffMax; }
+    void setBackoffMax(int ms) { setPolicy(m_config.worker.backoffMax, ms); }
 
     bool isOnline() const;
     State state() const;
@@ -91,18 +116,29 @@ Q_SIGNALS:
     void maxRestartsInIntervalChanged();
     void timeoutChanged();
     void retriesChanged();
+    void policiesChanged();
     void onlineChanged();
     void stateChanged();
     void queueLengthChanged();
     void errorOccurred(const QString &message);
     void online();
     void childSpawned(qint64 pid);
-    void workerExited(qint64 pid, int exitCode, bool crashed);
+    // reason: the LpmWorkerExit::Reason's name ("Crashed", "Recycled", "Hung", ...).
+    void workerExited(qint64 pid, int exitCode, bool crashed, const QString &reason);
     void restartLimitReached();
     // A worker sent a custom event; event is an Event owned by JavaScript.
     void eventReceived(const QString &name, LpmQmlEvent *event);
 
 private:
+    template <typename T>
+    void setPolicy(T &field, T value)
+    {
+        if (field == value)
+            return;
+        field = value;
+        configChanged();
+        Q_EMIT policiesChanged();
+    }
     LpmSupervisor *ensureSupervisor();
     void configChanged();
     void updateState();

@@ -146,6 +146,11 @@ int LpmSupervisor::restartCount() const
     return d_func()->pool->restartCount();
 }
 
+int LpmSupervisor::respawnsPending() const
+{
+    return d_func()->pool->respawnsPending();
+}
+
 qint64 LpmSupervisor::handledCount() const
 {
     return d_func()->router->handledCount();

@@ -24,7 +24,15 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
 {
     QObject::connect(pool, &LpmWorkerPool::spawned, q, [this](LpmWorkerHandle *worker) { wire(worker); });
     QObject::connect(pool, &LpmWorkerPool::healthSampled, q, &LpmSupervisor::healthUpdated);
-    QObject::connect(pool, &LpmWorkerPool::restartAllowed, q, [this] { replaceLost(); });
+    QObject::connect(pool, &LpmWorkerPool::restartAllowed, q, [this] {
+        // A backoff or the restart window ended: refill, or end what can never be served.
+        replaceLost();
+        LpmSettlements settlements;
+        if (const auto reason = pool->unservableReason())
+            settlements.append(router->takeQueued(*reason));
+        finishStopIfDone(settlements);
+    });
+    QObject::connect(pool, &LpmWorkerPool::respawnScheduled, q, &LpmSupervisor::respawnScheduled);
     QObject::connect(pool, &LpmWorkerPool::restartLimitReached, q, [this, q](const QString &message) {
         setError(LpmSupervisor::Error::RestartLimitReached, message);
         Q_EMIT q->restartLimitReached();
@@ -208,6 +216,7 @@ void LpmSupervisorPrivate::setState(LpmSupervisor::State newState)
     if (state == newState)
         return;
     state = newState;
+    pool->setRunning(isRunning());
     Q_EMIT q->stateChanged(newState);
 }
 
@@ -273,10 +282,6 @@ void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWork
         settlements.append(router->takeQueued(*reason));
     router->dispatchQueued();
     checkOnline();
-    if (!failedToStart) {
-        const bool signaled = exit.signal() != 0;
-        Q_EMIT q->workerExited(exit.pid(), signaled ? exit.signal() : exit.exitCode(),
-                               signaled ? QProcess::CrashExit : QProcess::NormalExit);
-    }
+    Q_EMIT q->workerExited(exit);
     finishStopIfDone(settlements);
 }

@@ -5,6 +5,7 @@
 #include "lpmpendingrequest_p.h"
 #include "lpmstatmreader_p.h"
 #include "lpmworkerprocess_p.h"
+#include "lpmworkerwatch_p.h"
 
 #include <lpm/lpmstream.h>
 
@@ -33,12 +34,22 @@ LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
 
 LpmWorkerHandle::~LpmWorkerHandle() = default;
 
-void LpmWorkerHandle::start(const LpmWorkerConfig &config)
+void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count)
 {
-    const LpmWorkerProcess::Channels channels = m_process->start(config.program, config.arguments);
+    m_watch = new LpmWorkerWatch(config, this);
+    connect(m_process, &LpmWorkerProcess::started, m_watch, &LpmWorkerWatch::started);
+    connect(m_watch, &LpmWorkerWatch::recycleDue, this, &LpmWorkerHandle::recycleDue);
+    connect(m_watch, &LpmWorkerWatch::pingDue, this, [this] {
+        if (m_endpoint)
+            m_endpoint->send(Message::control(MessageType::Ping));
+    });
+    connect(m_watch, &LpmWorkerWatch::hung, this,
+            [this](const QString &why) { killFor(LpmWorkerExit::Reason::Hung, why); });
+    const LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count);
     if (channels.control < 0)
         return; // finished() follows
     m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
+    m_endpoint->setAcceptsSockets(false); // sockets go to workers, never back
     connect(m_endpoint, &LpmEndpoint::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_endpoint, &LpmEndpoint::disconnected, this, &LpmWorkerHandle::onChannelLost);
     connect(m_endpoint, &LpmEndpoint::protocolError, this, &LpmWorkerHandle::reportProtocolError);
@@ -91,6 +102,8 @@ bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
     if (!sent)
         return false;
     ++m_load.inFlight;
+    if (!m_holdingWork)
+        workChanged();
     if (m_endpoint->bytesToWrite() > DispatchBacklog)
         updateAccepting();
     return true;
@@ -139,6 +152,21 @@ void LpmWorkerHandle::shareServer(const QByteArray &body, int fd)
         m_endpoint->sendServer(body, fd);
     else
         ::close(fd);
+}
+
+void LpmWorkerHandle::retireRecycled(const QString &why)
+{
+    if (m_stopping)
+        return;
+    m_recycledBecause = why;
+    qCDebug(lcLpmSupervisor).noquote() << "recycling worker" << m_health.pid << "-" << why;
+    retire();
+}
+
+void LpmWorkerHandle::rearmRecycle()
+{
+    if (m_watch)
+        m_watch->rearm();
 }
 
 void LpmWorkerHandle::retire()
@@ -232,6 +260,8 @@ LpmWorkerStatus LpmWorkerHandle::status() const
     status.setInFlight(m_load.inFlight);
     status.setSockets(m_load.sockets);
     status.setHandled(m_handled);
+    status.setSlot(m_slot);
+    status.setRestarts(m_restarts);
     return status;
 }
 
@@ -243,6 +273,18 @@ void LpmWorkerHandle::sampleRss()
     m_health.rss = rss;
     m_load.rss = rss;
     qCDebug(lcLpmHealth) << "worker" << m_health.pid << "sampled rss" << rss;
+    if (m_watch && m_hasBeenReady && !m_stopping)
+        m_watch->sample();
+}
+
+void LpmWorkerHandle::workChanged()
+{
+    const bool holding = m_load.inFlight > 0;
+    if (holding == m_holdingWork)
+        return;
+    m_holdingWork = holding;
+    if (m_watch)
+        m_watch->setHoldingWork(holding);
 }
 
 void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
@@ -282,7 +324,12 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         if (!m_abandoned.remove(message.id))
             break;
         --m_load.inFlight;
+        workChanged();
         Q_EMIT roomAvailable();
+        return;
+    case MessageType::Pong:
+        if (m_watch)
+            m_watch->pongReceived();
         return;
     case MessageType::SocketClosed:
         if (m_sockets.remove(message.id)) {
@@ -299,6 +346,7 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
     case MessageType::EventReject:
     case MessageType::Broadcast:
     case MessageType::StreamEnd:
+    case MessageType::Ping:
         break;
     }
     delete attached.stream;
@@ -313,6 +361,8 @@ void LpmWorkerHandle::onAnswer(const Message &message, LpmStream *stream)
 {
     if (m_load.inFlight > 0)
         --m_load.inFlight;
+    if (m_load.inFlight == 0)
+        workChanged();
     if (m_abandoned.remove(message.id)) {
         // Its future ended first (a timeout, a cancel): nothing is kept for it, and its
         // stream's descriptor closes now, so the worker's pump ends too.
@@ -322,6 +372,8 @@ void LpmWorkerHandle::onAnswer(const Message &message, LpmStream *stream)
         return;
     }
     ++m_handled;
+    if (m_watch && !m_stopping)
+        m_watch->answered(m_handled); // checked between requests: after each answer
     if (message.type == MessageType::Response) {
         Q_EMIT answered(message.id, message.payload, stream);
         return;
@@ -389,7 +441,9 @@ void LpmWorkerHandle::finish()
             exit.setReason(*m_killReason);
             exit.setDetail(m_killDetail);
         } else if (m_stopping) {
-            exit.setReason(LpmWorkerExit::Reason::Requested);
+            exit.setReason(m_recycledBecause.isEmpty() ? LpmWorkerExit::Reason::Requested
+                                                       : LpmWorkerExit::Reason::Recycled);
+            exit.setDetail(m_recycledBecause);
         }
     }
     // A kill is for the worker's children too, even when it exited itself first.
@@ -401,6 +455,8 @@ void LpmWorkerHandle::finish()
     m_abandoned.clear();
     if (m_startTimer)
         m_startTimer->stop();
+    if (m_watch)
+        m_watch->setHoldingWork(false);
     setState(State::Exited);
     if (m_endpoint)
         m_endpoint->close(QStringLiteral("The worker exited before the stream ended: %1.")

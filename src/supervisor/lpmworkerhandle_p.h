@@ -23,6 +23,7 @@
 class LpmPendingRequest;
 class LpmStatmReader;
 class LpmWorkerProcess;
+class LpmWorkerWatch;
 class QTimer;
 
 // The supervisor's view of one worker process: the process, its endpoint, its state,
@@ -47,8 +48,9 @@ public:
     LpmWorkerHandle(int slot, QObject *parent = nullptr);
     ~LpmWorkerHandle() override;
 
-    // Starts the process. Its failure to start, like every end, comes as exited().
-    void start(const LpmWorkerConfig &config);
+    // Starts the process as the worker in its slot of a pool of count. Its failure to
+    // start, like every end, comes as exited().
+    void start(const LpmWorkerConfig &config, int count);
 
     // Sends a request this worker then holds. False (with error) when it could not.
     bool sendRequest(LpmPendingRequest *request, QString *error);
@@ -65,8 +67,13 @@ public:
     void shareServer(const QByteArray &body, int fd);
 
     // Asks the worker to answer what it holds and exit (its softKillRequested()); it
-    // takes nothing new from now on and its exit is expected.
+    // takes nothing new from now on and its exit is expected: Requested, or Recycled
+    // (with why) when it is replaced under a recycling policy.
     void retire();
+    void retireRecycled(const QString &why);
+    // The recycle could not happen (its replacement failed, or the slot waits out a
+    // backoff): recycleDue() may come again.
+    void rearmRecycle();
     // Asks the worker to exit now (its hardKillRequested()); SIGKILL after graceMs.
     void hardKill(int graceMs);
     // Closes the channel: a worker exits when its channel ends. Expected too.
@@ -85,8 +92,11 @@ public:
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
     LpmWorkerStatus status() const;
-    // Reads the resident set size from /proc, so even a hung worker's memory is known.
+    // Reads the resident set size from /proc, so even a hung worker's memory is known,
+    // and checks the policies that depend on memory and age.
     void sampleRss();
+    // Respawns its slot has seen, for its status.
+    void setRestarts(int restarts) { m_restarts = restarts; }
 
 Q_SIGNALS:
     void started(qint64 pid);
@@ -101,6 +111,8 @@ Q_SIGNALS:
                        qint64 createdAt);
     // It may take more now: a connection closed, a dropped answer came, its backlog fell.
     void roomAvailable();
+    // A recycling policy says it is time to replace it (once).
+    void recycleDue(const QString &why);
     // It broke the protocol and is being killed; exited() follows.
     void protocolError(const QString &reason);
     // The process is gone, everything it sent before has been delivered.
@@ -114,10 +126,12 @@ private:
     void killFor(LpmWorkerExit::Reason reason, const QString &why);
     void setState(State state);
     void updateAccepting();
+    void workChanged();
     void finish();
 
     LpmWorkerProcess *m_process;
     LpmEndpoint *m_endpoint = nullptr;
+    LpmWorkerWatch *m_watch = nullptr;
     std::unique_ptr<LpmStatmReader> m_statm;
     QTimer *m_startTimer = nullptr;
     const int m_slot;
@@ -131,6 +145,9 @@ private:
     QSet<QUuid> m_abandoned; // canceled: one answer or word of dropping it is still due
     QSet<QUuid> m_sockets;   // handed-over connections still open in the worker
     qint64 m_handled = 0;
+    int m_restarts = 0;
+    bool m_holdingWork = false;
+    QString m_recycledBecause; // set when retired under a recycling policy
     // Why LPM ended it, when it did (a kill for cause).
     std::optional<LpmWorkerExit::Reason> m_killReason;
     QString m_killDetail;

@@ -6,6 +6,7 @@
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qpointer.h>
+#include <QtCore/qrandom.h>
 #include <QtCore/qtimer.h>
 
 #include <algorithm>
@@ -27,6 +28,7 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
       m_targetCount(qMax(1, config.worker.count)),
       m_restartPolicy(config.worker.restarts, config.worker.maxRestartsInInterval),
       m_restartTimer(new QTimer(this)),
+      m_backoffTimer(new QTimer(this)),
       m_healthTimer(new QTimer(this))
 {
     m_clock.start();
@@ -35,6 +37,8 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
         m_restartLimitHit = false;
         Q_EMIT restartAllowed();
     });
+    m_backoffTimer->setSingleShot(true);
+    connect(m_backoffTimer, &QTimer::timeout, this, &LpmWorkerPool::restartAllowed);
     m_healthTimer->setInterval(HealthSampleMs);
     connect(m_healthTimer, &QTimer::timeout, this, [this] {
         for (LpmWorkerHandle *worker : m_workers)
@@ -63,8 +67,23 @@ std::vector<const LpmWorkerHandle *> LpmWorkerPool::liveWorkers() const
 
 int LpmWorkerPool::activeCount() const
 {
-    return int(std::count_if(m_workers.begin(), m_workers.end(),
-                             [](const LpmWorkerHandle *w) { return !w->isStopping(); }));
+    return int(std::count_if(m_workers.begin(), m_workers.end(), [this](const LpmWorkerHandle *w) {
+        return !w->isStopping() && !isBeingReplaced(w);
+    }));
+}
+
+int LpmWorkerPool::respawnsPending() const
+{
+    const qint64 now = m_clock.elapsed();
+    return int(std::count_if(m_slots.begin(), m_slots.end(), [this, now](const auto &entry) {
+        return entry.second.respawnAt > now && !isOccupied(entry.first);
+    }));
+}
+
+bool LpmWorkerPool::isBeingReplaced(const LpmWorkerHandle *worker) const
+{
+    return std::any_of(m_replacements.begin(), m_replacements.end(),
+                       [worker](const auto &entry) { return entry.second.old == worker; });
 }
 
 int LpmWorkerPool::readyCount() const
@@ -100,29 +119,72 @@ std::optional<LpmError> LpmWorkerPool::start()
     if (m_config.worker.count < 1)
         qCWarning(lcLpmSupervisor) << "worker.count is" << m_config.worker.count
                                    << "- a pool needs at least one worker; starting one";
-    for (int i = 0; i < m_targetCount; ++i)
-        spawn();
+    if (m_config.worker.hangTimeout == 0 || m_config.worker.hangTimeout < -1)
+        qCWarning(lcLpmSupervisor) << "worker.hangTimeout is" << m_config.worker.hangTimeout
+                                   << "- it takes a positive number of ms, or -1; hang detection is off";
+    m_slots.clear();
+    for (int slot = 0; slot < m_targetCount; ++slot)
+        spawn(slot);
     m_healthTimer->start();
     return std::nullopt;
 }
 
-int LpmWorkerPool::freeSlot() const
+bool LpmWorkerPool::isOccupied(int slot) const
 {
-    for (int slot = 0;; ++slot) {
-        if (std::none_of(m_workers.begin(), m_workers.end(),
-                         [slot](const LpmWorkerHandle *w) { return w->slot() == slot; }))
-            return slot;
-    }
+    return std::any_of(m_workers.begin(), m_workers.end(),
+                       [slot](const LpmWorkerHandle *w) { return w->slot() == slot; });
 }
 
-void LpmWorkerPool::spawn()
+int LpmWorkerPool::freeSlot() const
 {
-    auto *worker = new LpmWorkerHandle(freeSlot(), this);
+    int slot = 0;
+    while (isOccupied(slot))
+        ++slot;
+    return slot;
+}
+
+LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
+{
+    auto *worker = new LpmWorkerHandle(slot, this);
+    worker->setRestarts(m_slots[slot].restarts);
     m_workers.push_back(worker);
+    connect(worker, &LpmWorkerHandle::recycleDue, this,
+            [this, worker](const QString &why) { recycle(worker, why); });
+    connect(worker, &LpmWorkerHandle::stateChanged, this, [this, worker](LpmWorkerHandle::State state) {
+        if (state == LpmWorkerHandle::State::Ready)
+            onReady(worker);
+    });
     Q_EMIT spawned(worker);
-    worker->start(m_config.worker);
+    worker->start(m_config.worker, m_targetCount);
     for (const SharedServer &shared : m_sharedServers)
         worker->shareServer(shared.body, ::fcntl(shared.fd, F_DUPFD_CLOEXEC, 3));
+    return worker;
+}
+
+void LpmWorkerPool::recycle(LpmWorkerHandle *worker, const QString &why)
+{
+    if (!m_running || worker->isStopping() || isBeingReplaced(worker))
+        return;
+    if (m_slots[worker->slot()].respawnAt > m_clock.elapsed()) {
+        worker->rearmRecycle(); // its slot's last replacement crashed: not in a loop
+        return;
+    }
+    // The replacement first, in the same slot: the old one serves until it is ready.
+    qCDebug(lcLpmSupervisor).noquote() << "replacing worker" << worker->pid() << "-" << why;
+    LpmWorkerHandle *replacement = spawn(worker->slot());
+    m_replacements[replacement] = { worker, why };
+}
+
+void LpmWorkerPool::onReady(LpmWorkerHandle *worker)
+{
+    const auto it = m_replacements.find(worker);
+    if (it == m_replacements.end())
+        return;
+    const Recycle recycled = it->second;
+    m_replacements.erase(it);
+    if (worker->isStopping())
+        return; // retired itself meanwhile (a shrinking pool): the old one stays
+    recycled.old->retireRecycled(recycled.why); // takes nothing new, answers what it holds
 }
 
 void LpmWorkerPool::resize(int count, bool running)
@@ -133,7 +195,7 @@ void LpmWorkerPool::resize(int count, bool running)
     int active = activeCount();
     // Grow: new workers, not restarts.
     for (; active < count; ++active)
-        spawn();
+        spawn(freeSlot());
     // Shrink: retire the workers with the least work.
     for (; active > count; --active) {
         const auto leastBusy = LpmDispatcher::pickForRetirement(m_workers.begin(), m_workers.end(), loadOf);
@@ -151,11 +213,66 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         return;
     m_workers.erase(it);
     worker->deleteLater();
+    // A replacement gone before it was ready leaves the old worker serving (its policy
+    // is checked again); an old worker gone first leaves its replacement as the slot's.
+    if (const auto replaced = m_replacements.find(worker); replaced != m_replacements.end()) {
+        replaced->second.old->rearmRecycle();
+        m_replacements.erase(replaced);
+    }
+    for (auto entry = m_replacements.begin(); entry != m_replacements.end();) {
+        if (entry->second.old == worker)
+            entry = m_replacements.erase(entry);
+        else
+            ++entry;
+    }
+    if (!exit.isExpected() && exit.reason() != LpmWorkerExit::Reason::FailedToStart)
+        noteCrash(exit.slot(), exit);
     if (exit.reason() == LpmWorkerExit::Reason::FailedToStart) {
         m_startFailure = LpmError(LpmError::Code::WorkerFailedToStart,
                                   QStringLiteral("%1: %2").arg(m_config.worker.program, exit.detail()));
         Q_EMIT failedToStart(*m_startFailure);
     }
+}
+
+void LpmWorkerPool::noteCrash(int slot, const LpmWorkerExit &exit)
+{
+    const int initial = m_config.worker.backoffInitial;
+    const int maximum = qMax(initial, m_config.worker.backoffMax);
+    if (initial <= 0)
+        return;
+    // A worker that did work and then ended cleanly by itself (the way a worker
+    // recycles itself) is not in a crash loop.
+    if (exit.signal() == 0 && exit.exitCode() == 0 && exit.handled() > 0)
+        return;
+    Slot &state = m_slots[slot];
+    if (exit.uptimeMs() >= maximum)
+        state.crashesInARow = 0; // it stayed up long enough: a fresh start
+    qint64 delay = qMin<qint64>(maximum, qint64(initial) << qMin(state.crashesInARow, 30));
+    delay += QRandomGenerator::global()->bounded(int(delay / 4) + 1); // apart, not in lock-step
+    ++state.crashesInARow;
+    state.respawnAt = m_clock.elapsed() + delay;
+    if (m_running && slot < m_targetCount) {
+        qCDebug(lcLpmSupervisor) << "slot" << slot << "respawns in" << delay << "ms";
+        Q_EMIT respawnScheduled(slot, int(delay));
+    }
+}
+
+int LpmWorkerPool::slotToRefill(bool draining, qint64 *waitMs) const
+{
+    const qint64 now = m_clock.elapsed();
+    *waitMs = -1;
+    for (int slot = 0; slot < m_targetCount; ++slot) {
+        if (isOccupied(slot))
+            continue;
+        const auto state = m_slots.find(slot);
+        const qint64 respawnAt = state == m_slots.end() ? -1 : state->second.respawnAt;
+        if (draining || respawnAt <= now) // a drain waits for no backoff: work is waiting
+            return slot;
+        if (*waitMs < 0 || respawnAt - now < *waitMs)
+            *waitMs = respawnAt - now;
+    }
+    // Every slot below the target is taken (workers still stopping hold theirs).
+    return *waitMs < 0 ? freeSlot() : -1;
 }
 
 void LpmWorkerPool::replaceLost(bool draining, bool workWaiting)
@@ -164,6 +281,13 @@ void LpmWorkerPool::replaceLost(bool draining, bool workWaiting)
         const bool wanted = draining ? workWaiting && activeCount() == 0 : activeCount() < m_targetCount;
         if (!wanted || m_startFailure)
             return;
+        qint64 waitMs = 0;
+        const int slot = slotToRefill(draining, &waitMs);
+        if (slot < 0) {
+            if (!m_backoffTimer->isActive() || m_backoffTimer->remainingTime() > waitMs)
+                m_backoffTimer->start(int(qMin<qint64>(waitMs, std::numeric_limits<int>::max())));
+            return;
+        }
         const qint64 now = m_clock.elapsed();
         if (!m_restartPolicy.tryRestart(now)) {
             m_restartLimitHit = true;
@@ -182,7 +306,10 @@ void LpmWorkerPool::replaceLost(bool draining, bool workWaiting)
         }
         m_restartLimitHit = false;
         ++m_restartCount;
-        spawn();
+        Slot &state = m_slots[slot];
+        ++state.restarts;
+        state.respawnAt = -1;
+        spawn(slot);
     }
 }
 
@@ -198,6 +325,8 @@ void LpmWorkerPool::retireIdle()
 void LpmWorkerPool::hardKillAll(int graceMs)
 {
     m_restartTimer->stop();
+    m_backoffTimer->stop();
+    m_replacements.clear();
     const std::vector<QPointer<LpmWorkerHandle>> workers(m_workers.begin(), m_workers.end());
     for (const QPointer<LpmWorkerHandle> &worker : workers) {
         if (worker)
@@ -208,6 +337,7 @@ void LpmWorkerPool::hardKillAll(int graceMs)
 void LpmWorkerPool::stopAll()
 {
     stopTimers();
+    m_replacements.clear();
     const std::vector<LpmWorkerHandle *> workers = std::exchange(m_workers, {});
     // Nothing more is reported: the owner is going away.
     for (LpmWorkerHandle *worker : workers)
@@ -235,6 +365,7 @@ void LpmWorkerPool::stopTimers()
 {
     m_healthTimer->stop();
     m_restartTimer->stop();
+    m_backoffTimer->stop();
 }
 
 void LpmWorkerPool::shareServer(const QByteArray &body, int fd)

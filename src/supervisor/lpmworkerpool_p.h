@@ -12,6 +12,7 @@
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qobject.h>
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -19,8 +20,9 @@ class LpmWorkerHandle;
 class QTimer;
 
 // The workers' lives: spawning them into slots, replacing the lost ones under the
-// restart policy, growing and shrinking the pool, sampling their memory, sharing
-// listening servers with every worker (respawned ones too), and stopping them all.
+// restart policy and each slot's backoff, recycling them (the replacement first),
+// growing and shrinking the pool, sampling their memory, sharing listening servers
+// with every worker (respawned ones too), and stopping them all.
 // What the workers do is the router's business; when the pool is up is the state
 // machine's (LpmSupervisorPrivate).
 class LpmWorkerPool : public QObject
@@ -39,8 +41,10 @@ public:
     // Those whose process runs (started, not yet exited).
     std::vector<const LpmWorkerHandle *> liveWorkers() const;
     int targetCount() const { return m_targetCount; }
-    // Workers not asked to stop.
+    // Workers not asked to stop, a recycled one counting as its replacement.
     int activeCount() const;
+    // Slots waiting out a backoff before they are refilled.
+    int respawnsPending() const;
     // Workers that called ready() and are neither stopping nor gone.
     int readyCount() const;
     int restartCount() const { return m_restartCount; }
@@ -51,10 +55,12 @@ public:
     std::optional<LpmError> start();
     // Sets the target; while running, grows at once or retires the least busy workers.
     void resize(int count, bool running);
+    // Recycling happens only while the pool runs (starting or online).
+    void setRunning(bool running) { m_running = running; }
     // A worker has exited: forgotten (deleted later) and its start failure noted.
     void remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit);
-    // Refills lost slots under the restart policy. While draining, only when work
-    // waits that no remaining worker will take.
+    // Refills lost slots under the restart policy, each once its backoff is over. While
+    // draining, only when work waits that no remaining worker will take, and at once.
     void replaceLost(bool draining, bool workWaiting);
     // Draining: every worker holding nothing is asked to stop.
     void retireIdle();
@@ -70,14 +76,25 @@ Q_SIGNALS:
     // A handle was made and is about to start: connect to it now.
     void spawned(LpmWorkerHandle *worker);
     void restartLimitReached(const QString &message);
-    // The restart window has room again: replaceLost() may now succeed.
+    // The restart window has room again, or a backoff is over: replaceLost() may now
+    // succeed.
     void restartAllowed();
+    // Slot's worker crashed; it is refilled in delayMs.
+    void respawnScheduled(int slot, int delayMs);
     void failedToStart(const LpmError &failure);
     void healthSampled();
 
 private:
-    void spawn();
+    LpmWorkerHandle *spawn(int slot);
     int freeSlot() const;
+    bool isOccupied(int slot) const;
+    // The slot to refill next, or -1 when every missing one waits out a backoff (the
+    // shortest wait is then in *waitMs).
+    int slotToRefill(bool draining, qint64 *waitMs) const;
+    void noteCrash(int slot, const LpmWorkerExit &exit);
+    void recycle(LpmWorkerHandle *worker, const QString &why);
+    void onReady(LpmWorkerHandle *worker);
+    bool isBeingReplaced(const LpmWorkerHandle *worker) const;
 
     const LpmSupervisorConfig m_config;
     int m_targetCount;
@@ -85,10 +102,26 @@ private:
     LpmRestartPolicy m_restartPolicy;
     QElapsedTimer m_clock;
     QTimer *m_restartTimer; // fires when the restart window has room again
+    QTimer *m_backoffTimer; // fires when the earliest slot's backoff is over
     QTimer *m_healthTimer;  // samples every worker's RSS
     std::optional<LpmError> m_startFailure; // requests fail instead of waiting
     bool m_restartLimitHit = false;
+    bool m_running = false;
     int m_restartCount = 0;
+    struct Slot
+    {
+        int crashesInARow = 0;
+        qint64 respawnAt = -1; // ms on m_clock; -1: no backoff
+        int restarts = 0;
+    };
+    std::map<int, Slot> m_slots;
+    // Replacements starting, and the worker each replaces once it is ready (with why).
+    struct Recycle
+    {
+        LpmWorkerHandle *old;
+        QString why;
+    };
+    std::map<const LpmWorkerHandle *, Recycle> m_replacements;
     // Listening sockets shared with every worker: our own copy of each descriptor and
     // the (name, payload) body that goes with it.
     struct SharedServer

@@ -82,7 +82,7 @@ LpmWorkerProcess::~LpmWorkerProcess()
     m_process.waitForFinished(5000);
 }
 
-LpmWorkerProcess::Channels LpmWorkerProcess::start(const QString &program, const QStringList &arguments)
+LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config, int slot, int count)
 {
     m_uptime.start();
     int control[2];
@@ -100,17 +100,29 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const QString &program, const
     const int childControl = control[1];
     const int childDescriptors = descriptors[1];
 
-    static const QProcessEnvironment baseEnvironment = QProcessEnvironment::systemEnvironment();
-    QProcessEnvironment environment = baseEnvironment;
+    QProcessEnvironment environment = config.environment;
     environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childControl));
     environment.insert(QLatin1String(LpmIpc::DescriptorChannelFdVariable),
                        QString::number(childDescriptors));
+    environment.insert(QStringLiteral("LPM_WORKER_INDEX"), QString::number(slot));
+    environment.insert(QStringLiteral("LPM_WORKER_COUNT"), QString::number(count));
     m_process.setProcessEnvironment(environment);
 
+    // Formatted here: the child may only call async-signal-safe functions.
+    const QByteArray oomScoreAdj = QByteArray::number(qBound(-1000, config.oomScoreAdj, 1000));
+    const bool adjustOomScore = config.oomScoreAdj != 0;
     const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only.
-    m_process.setChildProcessModifier([childControl, childDescriptors, supervisorPid] {
+    m_process.setChildProcessModifier([childControl, childDescriptors, supervisorPid, oomScoreAdj,
+                                       adjustOomScore] {
         markInheritedCloseOnExec();
+        if (adjustOomScore) { // raising needs no privilege; a failure leaves it as it was
+            const int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                (void)!::write(fd, oomScoreAdj.constData(), size_t(oomScoreAdj.size()));
+                ::close(fd);
+            }
+        }
         ::fcntl(childControl, F_SETFD, 0);
         ::fcntl(childDescriptors, F_SETFD, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -120,8 +132,8 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const QString &program, const
         if (::getppid() != supervisorPid) // the supervisor died before prctl took effect
             ::_exit(127);
     });
-    m_process.setProgram(program);
-    m_process.setArguments(arguments);
+    m_process.setProgram(config.program);
+    m_process.setArguments(config.arguments);
     m_process.start();
     // QProcess forks inside start(), so the child holds its copies by now. Closing ours
     // is what lets the parent see end-of-file when the child dies.

@@ -3,6 +3,7 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworkerexit.h>
 
 #include <QtCore/qelapsedtimer.h>
@@ -19,7 +20,8 @@
 // first, since Qt 6.4's QProcess closes nothing. The child also asks the kernel for
 // SIGKILL when its parent dies, so no worker outlives a crashed supervisor, and it
 // leads a process group of its own, so a terminal's Ctrl-C is the supervisor's to
-// handle and a kill reaches the worker's own children too.
+// handle and a kill reaches the worker's own children too. Its oom_score_adj is raised,
+// so that under memory pressure the kernel takes a worker before the application.
 class LpmWorkerProcess : public QObject
 {
     Q_OBJECT
@@ -35,9 +37,10 @@ public:
     // Kills a process still running: none is ever left behind.
     ~LpmWorkerProcess() override;
 
-    // Starts program. No channels (-1) when no socketpair could be made; finished()
-    // follows then, as it does when the program cannot be executed.
-    Channels start(const QString &program, const QStringList &arguments);
+    // Starts config.program as the worker in slot of count. No channels (-1) when no
+    // socketpair could be made; finished() follows then, as it does when the program
+    // cannot be executed.
+    Channels start(const LpmWorkerConfig &config, int slot, int count);
     qint64 pid() const { return m_pid; }
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     // SIGKILL to the whole process group while the worker is not yet reaped (its pid

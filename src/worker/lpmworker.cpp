@@ -112,6 +112,15 @@ void LpmWorker::softKillDone()
     d->exitProcess();
 }
 
+void LpmWorker::heartbeat()
+{
+    Q_D(LpmWorker);
+    if (!d->endpoint)
+        return;
+    d->endpoint->send(Message::control(MessageType::Pong));
+    d->endpoint->flushNow(); // the event loop will not run for a while: write it now
+}
+
 QFuture<QVariant> LpmWorker::sendEvent(const QString &name, const QVariant &payload)
 {
     return d_func()->events.send(name, payload);

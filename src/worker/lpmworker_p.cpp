@@ -100,6 +100,9 @@ void LpmWorkerPrivate::onMessage(const Message &message, const LpmEndpoint::Atta
     case MessageType::Broadcast:
         Q_EMIT q->eventReceived(message.name, message.payload);
         return;
+    case MessageType::Ping: // the event loop runs: that is all a heartbeat asks
+        endpoint->send(Message::control(MessageType::Pong));
+        return;
     default:
         break;
     }

@@ -16,6 +16,7 @@ TestCase {
     }
     SignalSpy { id: onlineSpy; target: pool; signalName: "online" }
     SignalSpy { id: spawnSpy; target: pool; signalName: "childSpawned" }
+    SignalSpy { id: exitSpy; target: pool; signalName: "workerExited" }
 
     // Answers every "double" event from JavaScript; remembers what it saw.
     property var seenEvents: []
@@ -150,5 +151,27 @@ TestCase {
         compare(pool.online, false)
         var result = enqueueAndWait({ "op": "echo" })
         compare(result.error.code, "ShuttingDown")
+    }
+
+    function test_6_policiesRecycleAWorker() {
+        pool.count = 1
+        pool.maxRequests = 2
+        compare(pool.maxRequests, 2)
+        compare(pool.backoffInitial, 100) // the library's defaults show through
+        compare(pool.hangTimeout, -1)
+        exitSpy.clear()
+        pool.start()
+        tryCompare(pool, "online", true, longWait)
+        for (var i = 0; i < 3; ++i)
+            compare(enqueueAndWait({ "op": "echo", "n": i }).error, null)
+        tryVerify(function () { return exitSpy.count >= 1 }, longWait)
+        var exit = exitSpy.signalArguments[0] // pid, exitCode, crashed, reason
+        compare(exit[2], false)
+        compare(exit[3], "Recycled")
+        tryCompare(pool.workers, "count", 1, longWait)
+        compare(pool.workers.get(0).slot, 0) // the replacement took the slot
+        compare(pool.workers.get(0).restarts, 0) // a recycle is no restart
+        pool.softKill()
+        tryCompare(pool, "state", Supervisor.Stopped, longWait)
     }
 }

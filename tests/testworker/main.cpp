@@ -2,6 +2,7 @@
 // what it does with a request comes from the request's "op" field.
 //
 // Roles: echo (default); noready (never calls ready()); exit-at-start (exits 3);
+//   exit-at-start-if:FILE (exits 3 while FILE exists);
 //   soft-handler (handles softKillRequested: exits 42 half a second later);
 //   hard-handler (handles hardKillRequested: exits 43);
 //   crash-once:FILE (the first worker to see FILE missing creates it and crashes
@@ -21,7 +22,10 @@
 //   block-then-stream {ms, bytes}: blocks the event loop, then answers with a stream
 //   (so the answer is written before any Cancel is read); endless-stream-back
 //   (answers with a stream that never ends); spawn-grandchild (starts `sleep` in the
-//   worker's process group and answers with its pid); busy-loop (never returns).
+//   worker's process group and answers with its pid); busy-loop (never returns);
+//   env (answers with LPM_WORKER_INDEX, LPM_WORKER_COUNT, LPM_TEST_MARK and its
+//   oom_score_adj); block {ms} (blocks its event loop, then answers); block-heartbeat
+//   {ms} (the same, calling LpmWorker::heartbeat() every 50 ms).
 
 #include <lpm/lpm.h>
 
@@ -35,6 +39,7 @@
 #include <QtNetwork/qtcpserver.h>
 #include <QtNetwork/qtcpsocket.h>
 
+#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qthread.h>
 
 #include <cstdio>
@@ -185,6 +190,27 @@ void handle(LpmRequest *req)
         req->respond(withPid({ { QStringLiteral("grandchild"), qint64(child) } }));
         return;
     }
+    if (op == QLatin1String("env")) {
+        QFile oom(QStringLiteral("/proc/self/oom_score_adj"));
+        oom.open(QIODevice::ReadOnly);
+        req->respond(withPid({ { QStringLiteral("index"), qEnvironmentVariable("LPM_WORKER_INDEX") },
+                               { QStringLiteral("count"), qEnvironmentVariable("LPM_WORKER_COUNT") },
+                               { QStringLiteral("mark"), qEnvironmentVariable("LPM_TEST_MARK") },
+                               { QStringLiteral("oom"), QString::fromLatin1(oom.readAll().trimmed()) } }));
+        return;
+    }
+    if (op == QLatin1String("block") || op == QLatin1String("block-heartbeat")) {
+        const bool beat = op == QLatin1String("block-heartbeat");
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < data.value(QStringLiteral("ms")).toInt()) {
+            QThread::msleep(50);
+            if (beat)
+                LpmWorker::instance()->heartbeat();
+        }
+        req->respond(withPid({ { QStringLiteral("blocked"), clock.elapsed() } }));
+        return;
+    }
     if (op == QLatin1String("busy-loop")) {
         for (volatile bool spinning = true; spinning;) {
         }
@@ -275,6 +301,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QString role = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("echo");
     if (role == QLatin1String("exit-at-start"))
+        return 3;
+    if (role.startsWith(QLatin1String("exit-at-start-if:"))
+        && QFile::exists(role.mid(int(std::strlen("exit-at-start-if:")))))
         return 3;
 
     if (role.startsWith(QLatin1String("crash-once:"))) {
