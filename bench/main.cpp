@@ -9,6 +9,8 @@
 //       RSS of both processes
 //   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow
 //   W7  connections handed over to workers per second
+//   W9  pipelined echo requests (as W2) with workers recycled every 1,000 requests
+//       (maxRequests), against the same pool without recycling
 //   SOAK (only with --only SOAK) a long mixed run: --soak requests answered, timed
 //       out, cancelled and streamed both ways; descriptors, memory and the table
 //       sampled as it goes, reported with their slope per million requests
@@ -222,6 +224,22 @@ void runPool(const Options &opts, Series *lpm)
     }
 }
 
+// W9: what recycling costs. A replacement starts before its worker stops taking work,
+// so the pool's capacity never dips; what remains is the replacements' start-up.
+void runRecycling(const Options &opts, Series *lpm)
+{
+    for (const int maxRequests : { 0, 1000 }) {
+        LpmSupervisorConfig config = configFor(opts.workers);
+        config.worker.maxRequests = maxRequests;
+        config.worker.maxRequestsJitter = maxRequests / 10;
+        LpmSupervisor supervisor(config);
+        startPool(supervisor);
+        const double rps = pipelined(supervisor, opts.pipelined);
+        (*lpm)[maxRequests ? QStringLiteral("W9_rps_recycled_every_1000") : QStringLiteral("W9_rps_never_recycled")]
+                .append(rps);
+    }
+}
+
 void runFloor(const Options &opts, Series *floor)
 {
     if (opts.wants("W5"))
@@ -385,6 +403,8 @@ int main(int argc, char **argv)
             || opts.wants("W5") || opts.wants("W7"))
             runPool(opts, &lpm);
         runFloor(opts, &floor);
+        if (opts.wants("W9"))
+            runRecycling(opts, &lpm);
         if (opts.wants("W6"))
             runDispatchCost(opts, &lpm);
     }
