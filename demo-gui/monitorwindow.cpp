@@ -79,7 +79,7 @@ MonitorWindow::MonitorWindow(const MonitorSettings &settings, QWidget *parent)
 {
     setWindowTitle(tr("LPM Monitor"));
     m_rssChart->setObjectName(QStringLiteral("rssChart"));
-    m_rssChart->setLimit(double(MaxMemoryMiB), tr("maxMemory: recycled above"));
+    m_rssChart->setLimit(double(MaxMemoryMiB), tr("maxMemory %1 MiB").arg(MaxMemoryMiB));
     m_heapChart->setObjectName(QStringLiteral("heapChart"));
 
     auto *sorted = new QSortFilterProxyModel(this);

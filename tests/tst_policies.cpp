@@ -280,7 +280,7 @@ void tst_Policies::aSlotInBackoffIsShown()
     const auto crashed = supervisor.enqueue(op(QStringLiteral("crash")));
     QVERIFY(scheduled.wait(LongWaitMs));
     QCOMPARE(scheduled.first().at(0).toInt(), 0); // the slot
-    QVERIFY(scheduled.first().at(1).toInt() >= 3000);
+    QVERIFY(scheduled.first().at(1).toInt() > 2500); // 3000 and its jitter, less what has passed
     QCOMPARE(supervisor.respawnsPending(), 1);
     // Work waits for the slot rather than failing; it runs once the worker is back.
     const auto waiting = supervisor.enqueue(op(QStringLiteral("echo")));

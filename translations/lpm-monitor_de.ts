@@ -163,16 +163,16 @@
         <translation>hat das Protokoll verletzt</translation>
     </message>
     <message>
-        <source>maxMemory: recycled above</source>
-        <translation>maxMemory: darüber wird erneuert</translation>
-    </message>
-    <message>
         <source>Worker %1 (slot %2) ended: %3 - %4</source>
         <translation>Worker %1 (Platz %2) beendet: %3 – %4</translation>
     </message>
     <message>
         <source>Slot %1 respawns in %2 ms</source>
         <translation>Platz %1 startet neu in %2 ms</translation>
+    </message>
+    <message>
+        <source>maxMemory %1 MiB</source>
+        <translation>maxMemory %1 MiB</translation>
     </message>
 </context>
 <context>

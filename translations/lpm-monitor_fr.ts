@@ -163,16 +163,16 @@
         <translation>a violé le protocole</translation>
     </message>
     <message>
-        <source>maxMemory: recycled above</source>
-        <translation>maxMemory : renouvelé au-delà</translation>
-    </message>
-    <message>
         <source>Worker %1 (slot %2) ended: %3 - %4</source>
         <translation>Worker %1 (emplacement %2) terminé : %3 – %4</translation>
     </message>
     <message>
         <source>Slot %1 respawns in %2 ms</source>
         <translation>L’emplacement %1 redémarre dans %2 ms</translation>
+    </message>
+    <message>
+        <source>maxMemory %1 MiB</source>
+        <translation>maxMemory %1 Mio</translation>
     </message>
 </context>
 <context>

@@ -32,7 +32,6 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
             settlements.append(router->takeQueued(*reason));
         finishStopIfDone(settlements);
     });
-    QObject::connect(pool, &LpmWorkerPool::respawnScheduled, q, &LpmSupervisor::respawnScheduled);
     QObject::connect(pool, &LpmWorkerPool::restartLimitReached, q, [this, q](const QString &message) {
         setError(LpmSupervisor::Error::RestartLimitReached, message);
         Q_EMIT q->restartLimitReached();
@@ -283,5 +282,8 @@ void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWork
     router->dispatchQueued();
     checkOnline();
     Q_EMIT q->workerExited(exit);
+    // Told after the exit it follows from.
+    if (const int delay = pool->respawnDelay(exit.slot()); delay >= 0 && !exit.isExpected())
+        Q_EMIT q->respawnScheduled(exit.slot(), delay);
     finishStopIfDone(settlements);
 }

@@ -41,7 +41,8 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
     connect(m_backoffTimer, &QTimer::timeout, this, &LpmWorkerPool::restartAllowed);
     m_healthTimer->setInterval(HealthSampleMs);
     connect(m_healthTimer, &QTimer::timeout, this, [this] {
-        for (LpmWorkerHandle *worker : m_workers)
+        const std::vector<LpmWorkerHandle *> workers = m_workers; // a sample may act
+        for (LpmWorkerHandle *worker : workers)
             worker->sampleRss();
         Q_EMIT healthSampled();
     });
@@ -148,8 +149,13 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
     auto *worker = new LpmWorkerHandle(slot, this);
     worker->setRestarts(m_slots[slot].restarts);
     m_workers.push_back(worker);
+    // Later, not inside the sample or answer that found it due: a recycle spawns, and
+    // whoever is walking the workers then must not see the list change under it.
     connect(worker, &LpmWorkerHandle::recycleDue, this,
-            [this, worker](const QString &why) { recycle(worker, why); });
+            [this, guarded = QPointer<LpmWorkerHandle>(worker)](const QString &why) {
+                if (guarded && std::find(m_workers.begin(), m_workers.end(), guarded.data()) != m_workers.end())
+                    recycle(guarded, why);
+            }, Qt::QueuedConnection);
     connect(worker, &LpmWorkerHandle::stateChanged, this, [this, worker](LpmWorkerHandle::State state) {
         if (state == LpmWorkerHandle::State::Ready)
             onReady(worker);
@@ -251,10 +257,16 @@ void LpmWorkerPool::noteCrash(int slot, const LpmWorkerExit &exit)
     delay += QRandomGenerator::global()->bounded(int(delay / 4) + 1); // apart, not in lock-step
     ++state.crashesInARow;
     state.respawnAt = m_clock.elapsed() + delay;
-    if (m_running && slot < m_targetCount) {
-        qCDebug(lcLpmSupervisor) << "slot" << slot << "respawns in" << delay << "ms";
-        Q_EMIT respawnScheduled(slot, int(delay));
-    }
+    qCDebug(lcLpmSupervisor) << "slot" << slot << "respawns in" << delay << "ms";
+}
+
+int LpmWorkerPool::respawnDelay(int slot) const
+{
+    const auto state = m_slots.find(slot);
+    if (!m_running || slot >= m_targetCount || state == m_slots.end())
+        return -1;
+    const qint64 left = state->second.respawnAt - m_clock.elapsed();
+    return left > 0 ? int(qMin<qint64>(left, std::numeric_limits<int>::max())) : -1;
 }
 
 int LpmWorkerPool::slotToRefill(bool draining, qint64 *waitMs) const

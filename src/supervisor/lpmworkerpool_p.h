@@ -45,6 +45,8 @@ public:
     int activeCount() const;
     // Slots waiting out a backoff before they are refilled.
     int respawnsPending() const;
+    // Milliseconds until slot may be refilled after a crash, or -1: no wait.
+    int respawnDelay(int slot) const;
     // Workers that called ready() and are neither stopping nor gone.
     int readyCount() const;
     int restartCount() const { return m_restartCount; }
@@ -80,7 +82,6 @@ Q_SIGNALS:
     // succeed.
     void restartAllowed();
     // Slot's worker crashed; it is refilled in delayMs.
-    void respawnScheduled(int slot, int delayMs);
     void failedToStart(const LpmError &failure);
     void healthSampled();
 
