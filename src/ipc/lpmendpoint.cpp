@@ -170,6 +170,9 @@ void LpmEndpoint::flushNow()
 void LpmEndpoint::flushBlocking(int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
+    // The messages announcing the streams first: until the peer has them it reads
+    // none of their bytes, and the pumps below would only wait out the deadline.
+    m_channel->flushNow();
     const auto outgoing = m_outgoing; // each one finishing leaves the table
     for (const QPointer<LpmStreamPump> &pump : outgoing) {
         if (pump)
