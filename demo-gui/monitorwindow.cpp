@@ -270,10 +270,12 @@ void MonitorWindow::sample()
 
 void MonitorWindow::updateStatusBar()
 {
-    m_status->setText(tr("Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5")
+    m_status->setText(tr("Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5"
+                         "   Slots waiting to respawn: %6")
                               .arg(m_load->throughput())
                               .arg(m_supervisor.queueLength())
                               .arg(m_supervisor.pendingCount())
                               .arg(m_supervisor.handledCount())
-                              .arg(m_supervisor.restartCount()));
+                              .arg(m_supervisor.restartCount())
+                              .arg(m_supervisor.respawnsPending()));
 }

@@ -54,6 +54,8 @@ private Q_SLOTS:
     void aSlotInBackoffIsShown();
     void aFailedReplacementLeavesTheOldWorkerServing();
     void recycleDuringASoftKillEnds();
+    void shrinkingCallsOffAPendingRecycle();
+    void aReplacementThatCannotStartLeavesThePoolServing();
     void aWorkerThatQuitsAfterWorkIsNotBackedOff();
     void exitReasons_data();
     void exitReasons();
@@ -343,6 +345,67 @@ void tst_Policies::recycleDuringASoftKillEnds()
     QTRY_VERIFY_WITH_TIMEOUT(stopped.isFinished(), LongWaitMs);
     QCOMPARE(supervisor.state(), LpmSupervisor::State::Stopped);
     QVERIFY(supervisor.health().isEmpty());
+}
+
+void tst_Policies::shrinkingCallsOffAPendingRecycle()
+{
+    LpmSupervisorConfig config = configFor(2, { QStringLiteral("ready-after:1500") });
+    config.worker.maxRequests = 1;
+    config.worker.maxInFlight = 1;
+    LpmSupervisor supervisor(config);
+    QVERIFY(startAndWait(supervisor));
+    QSignalSpy spawned(&supervisor, &LpmSupervisor::childSpawned);
+    QVERIFY(waitFor(supervisor.enqueue(op(QStringLiteral("echo")))));
+    QVERIFY(spawned.wait(LongWaitMs)); // a replacement, starting for 1.5 s
+    supervisor.resize(1);
+    // One worker in the end, and it stays one: no replacement comes back, none is left over.
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.health().size(), 1, LongWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().size(), 1, LongWaitMs);
+    const auto f = supervisor.enqueue(op(QStringLiteral("echo")));
+    QVERIFY(waitFor(f));
+    QVERIFY2(!rejection(f), qPrintable(failureOf(f)));
+    QTRY_COMPARE_WITH_TIMEOUT(readyWorkers(supervisor), 1, LongWaitMs); // recycled as it should be
+    QCOMPARE(supervisor.workers().size(), 1);
+    QCOMPARE(supervisor.targetCount(), 1);
+}
+
+void tst_Policies::aReplacementThatCannotStartLeavesThePoolServing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString program = dir.filePath(QStringLiteral("worker"));
+    QVERIFY(QFile::copy(QStringLiteral(LPM_TESTWORKER), program));
+    LpmSupervisorConfig config = configFor(1);
+    config.worker.program = program;
+    config.worker.maxRequests = 2;
+    config.worker.backoffInitial = 200;
+    LpmSupervisor supervisor(config);
+    QVERIFY(startAndWait(supervisor));
+    const qint64 first = supervisor.health().value(0).pid;
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QVERIFY(QFile::rename(program, program + QStringLiteral(".away"))); // a deployment, say
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("could not be started")));
+    for (int i = 0; i < 2; ++i)
+        QVERIFY(waitFor(supervisor.enqueue(op(QStringLiteral("echo")))));
+    QTRY_COMPARE_WITH_TIMEOUT(exits.count(), 1, LongWaitMs);
+    QCOMPARE(exitsOf(exits).at(0).reason(), LpmWorkerExit::Reason::FailedToStart);
+    // The old worker serves on, and the pool is not taken for broken.
+    const auto served = supervisor.enqueue(op(QStringLiteral("echo")));
+    QVERIFY(waitFor(served));
+    QVERIFY2(!rejection(served), qPrintable(failureOf(served)));
+    QCOMPARE(served.result().data().toMap().value(QStringLiteral("pid")).toLongLong(), first);
+    QVERIFY(supervisor.error() != LpmSupervisor::Error::WorkerFailedToStart);
+    // Back in place: the recycle happens after the slot's backoff.
+    QVERIFY(QFile::rename(program + QStringLiteral(".away"), program));
+    QList<QFuture<LpmResponse>> later;
+    QTRY_VERIFY_WITH_TIMEOUT((later.append(supervisor.enqueue(op(QStringLiteral("echo")))),
+                              std::any_of(exits.cbegin(), exits.cend(), [](const QList<QVariant> &args) {
+                                  return args.at(0).value<LpmWorkerExit>().reason() == LpmWorkerExit::Reason::Recycled;
+                              })),
+                             LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(allFinished(later), LongWaitMs);
+    for (const auto &f : later)
+        QVERIFY2(!rejection(f), qPrintable(failureOf(f)));
 }
 
 void tst_Policies::aWorkerThatQuitsAfterWorkIsNotBackedOff()

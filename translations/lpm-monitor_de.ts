@@ -127,8 +127,8 @@
         <translation>Starte %1 Worker von %2</translation>
     </message>
     <message>
-        <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5</source>
-        <translation>Durchsatz: %1 Antworten/s   Warteschlange: %2   Offen: %3   Bearbeitet: %4   Neustarts: %5</translation>
+        <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5   Slots waiting to respawn: %6</source>
+        <translation>Durchsatz: %1 Antworten/s   Warteschlange: %2   Offen: %3   Bearbeitet: %4   Neustarts: %5   Plätze vor dem Neustart: %6</translation>
     </message>
     <message>
         <source>stopped as asked</source>

@@ -127,8 +127,8 @@
         <translation>Démarrage de %1 workers de %2</translation>
     </message>
     <message>
-        <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5</source>
-        <translation>Débit : %1 réponses/s   File : %2   En attente : %3   Traitées : %4   Redémarrages : %5</translation>
+        <source>Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5   Slots waiting to respawn: %6</source>
+        <translation>Débit : %1 réponses/s   File : %2   En attente : %3   Traitées : %4   Redémarrages : %5   Emplacements avant redémarrage : %6</translation>
     </message>
     <message>
         <source>stopped as asked</source>

@@ -108,8 +108,19 @@ void LpmFdChannel::writeQueued()
                 m_writeNotifier->setEnabled(true); // resume when the peer reads
                 return;
             }
-            qCDebug(lcLpmIpc) << "descriptor channel closed:" << std::strerror(errno);
+            const int error = errno;
             close();
+            if (error == EPIPE || error == ECONNRESET) {
+                qCDebug(lcLpmIpc) << "descriptor channel closed:" << std::strerror(error);
+                return; // the peer went away: its exit tells the rest
+            }
+            // Anything else (too many descriptors in flight, no memory) would leave what
+            // was announced on the message channel waiting forever: say so.
+            // Later: the sender is in the middle of sending.
+            const QString reason = QStringLiteral("cannot pass a descriptor: %1")
+                                           .arg(QString::fromLocal8Bit(std::strerror(error)));
+            QMetaObject::invokeMethod(this, [this, reason] { Q_EMIT protocolError(reason); },
+                                      Qt::QueuedConnection);
             return;
         }
         if (outgoing.fd >= 0)

@@ -21,7 +21,7 @@
 namespace LpmIpc {
 
 // Bumped whenever a frame's layout changes; both sides must agree.
-constexpr quint32 ProtocolVersion = 2;
+constexpr quint32 ProtocolVersion = 3; // 3: Ping and Pong
 // The length field covers the type byte and the body.
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.

@@ -289,6 +289,8 @@ void LpmWorkerHandle::workChanged()
 
 void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
 {
+    if (m_watch)
+        m_watch->heardFrom();
     if (attached.socket >= 0) {
         ::close(attached.socket);
         reportProtocolError(QStringLiteral("it handed a socket over"));
@@ -328,9 +330,7 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         Q_EMIT roomAvailable();
         return;
     case MessageType::Pong:
-        if (m_watch)
-            m_watch->pongReceived();
-        return;
+        return; // heard from, above
     case MessageType::SocketClosed:
         if (m_sockets.remove(message.id)) {
             m_load.sockets = int(m_sockets.size());
@@ -404,9 +404,7 @@ void LpmWorkerHandle::onChannelLost()
         return;
     QTimer::singleShot(ExitAfterChannelLossMs, this, [this] {
         if (m_process->isRunning()) {
-            qCWarning(lcLpmSupervisor) << "worker" << m_health.pid
-                                       << "closed its channel but did not exit - killing it";
-            m_process->killGroup();
+            killFor(LpmWorkerExit::Reason::Hung, QStringLiteral("it closed its channel but did not exit"));
         }
     });
 }

@@ -22,6 +22,11 @@ const LpmWorkerLoad &loadOf(const LpmWorkerHandle *worker)
 }
 } // namespace
 
+namespace {
+// How soon a replacement that could not be started is tried again, at the least.
+constexpr int MinReplacementRetryMs = 1000;
+} // namespace
+
 LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
     : QObject(parent),
       m_config(config),
@@ -132,8 +137,9 @@ std::optional<LpmError> LpmWorkerPool::start()
 
 bool LpmWorkerPool::isOccupied(int slot) const
 {
+    // A worker on its way out (recycled, retired) leaves its slot to the next one.
     return std::any_of(m_workers.begin(), m_workers.end(),
-                       [slot](const LpmWorkerHandle *w) { return w->slot() == slot; });
+                       [slot](const LpmWorkerHandle *w) { return w->slot() == slot && !w->isStopping(); });
 }
 
 int LpmWorkerPool::freeSlot() const
@@ -198,6 +204,14 @@ void LpmWorkerPool::resize(int count, bool running)
     m_targetCount = count;
     if (!running)
         return; // applies at the next start()
+    if (count < activeCount()) {
+        // A shrink first calls off pending recycles: each old worker counts again (and
+        // is judged afresh), each replacement still starting goes.
+        for (const auto &[replacement, recycled] : std::exchange(m_replacements, {})) {
+            recycled.old->rearmRecycle();
+            replacement->retire();
+        }
+    }
     int active = activeCount();
     // Grow: new workers, not restarts.
     for (; active < count; ++active)
@@ -221,15 +235,27 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
     worker->deleteLater();
     // A replacement gone before it was ready leaves the old worker serving (its policy
     // is checked again); an old worker gone first leaves its replacement as the slot's.
+    bool wasReplacement = false;
     if (const auto replaced = m_replacements.find(worker); replaced != m_replacements.end()) {
         replaced->second.old->rearmRecycle();
         m_replacements.erase(replaced);
+        wasReplacement = true;
     }
     for (auto entry = m_replacements.begin(); entry != m_replacements.end();) {
         if (entry->second.old == worker)
             entry = m_replacements.erase(entry);
         else
             ++entry;
+    }
+    if (exit.reason() == LpmWorkerExit::Reason::FailedToStart && wasReplacement) {
+        // The old worker still serves: the pool is not broken, the recycle waits out
+        // the slot's backoff and is tried again.
+        qCWarning(lcLpmSupervisor).noquote() << "a replacement for slot" << exit.slot()
+                                             << "could not be started:" << exit.detail();
+        noteCrash(exit.slot(), exit);
+        Slot &state = m_slots[exit.slot()];
+        state.respawnAt = qMax(state.respawnAt, m_clock.elapsed() + MinReplacementRetryMs); // even without backoff
+        return;
     }
     if (!exit.isExpected() && exit.reason() != LpmWorkerExit::Reason::FailedToStart)
         noteCrash(exit.slot(), exit);
@@ -263,7 +289,7 @@ void LpmWorkerPool::noteCrash(int slot, const LpmWorkerExit &exit)
 int LpmWorkerPool::respawnDelay(int slot) const
 {
     const auto state = m_slots.find(slot);
-    if (!m_running || slot >= m_targetCount || state == m_slots.end())
+    if (!m_running || slot >= m_targetCount || state == m_slots.end() || isOccupied(slot))
         return -1;
     const qint64 left = state->second.respawnAt - m_clock.elapsed();
     return left > 0 ? int(qMin<qint64>(left, std::numeric_limits<int>::max())) : -1;

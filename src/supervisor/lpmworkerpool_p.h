@@ -122,7 +122,7 @@ private:
         LpmWorkerHandle *old;
         QString why;
     };
-    std::map<const LpmWorkerHandle *, Recycle> m_replacements;
+    std::map<LpmWorkerHandle *, Recycle> m_replacements;
     // Listening sockets shared with every worker: our own copy of each descriptor and
     // the (name, payload) body that goes with it.
     struct SharedServer

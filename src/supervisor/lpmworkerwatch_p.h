@@ -31,7 +31,10 @@ public:
     void sample();
     // Only a worker holding work is judged: an idle one may block its loop freely.
     void setHoldingWork(bool holding);
-    void pongReceived() { m_pingSentAt = -1; }
+    // Anything from the worker (a pong, an answer, a health report) shows that its
+    // event loop runs: a Ping queued behind a deep pipeline of requests takes long to
+    // be read, but a worker answering them is not hung.
+    void heardFrom() { m_pingSentAt = -1; }
     // Its replacement did not come: judged afresh from the next answer or sample.
     void rearm() { m_due = false; }
 

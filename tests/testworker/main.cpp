@@ -2,7 +2,7 @@
 // what it does with a request comes from the request's "op" field.
 //
 // Roles: echo (default); noready (never calls ready()); exit-at-start (exits 3);
-//   exit-at-start-if:FILE (exits 3 while FILE exists);
+//   exit-at-start-if:FILE (exits 3 while FILE exists); ready-after:MS (calls ready() late);
 //   soft-handler (handles softKillRequested: exits 42 half a second later);
 //   hard-handler (handles hardKillRequested: exits 43);
 //   crash-once:FILE (the first worker to see FILE missing creates it and crashes
@@ -335,7 +335,9 @@ int main(int argc, char **argv)
                                            QVariantMap{ { QStringLiteral("name"), name },
                                                         { QStringLiteral("payload"), payload } });
                      });
-    if (role != QLatin1String("noready"))
+    if (role.startsWith(QLatin1String("ready-after:")))
+        QTimer::singleShot(role.mid(int(std::strlen("ready-after:"))).toInt(), worker, [worker] { worker->ready(); });
+    else if (role != QLatin1String("noready"))
         worker->ready();
     const int status = app.exec();
     return exitCode ? exitCode : status;
