@@ -39,7 +39,9 @@ void LpmWorkerWatch::sample()
     if (m_maxMemory > 0 && m_pid > 0 && !m_due) {
         const qint64 pss = LpmStatmReader::proportionalBytes(m_pid);
         if (pss > m_maxMemory)
-            due(QStringLiteral("its PSS of %1 MiB is above %2 MiB").arg(pss >> 20).arg(m_maxMemory >> 20));
+            due(QStringLiteral("its PSS of %1 MiB is above %2 MiB")
+                        .arg(double(pss) / (1 << 20), 0, 'f', 1)
+                        .arg(double(m_maxMemory) / (1 << 20), 0, 'f', 1));
     }
 }
 
