@@ -28,8 +28,7 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
         // A backoff or the restart window ended: refill, or end what can never be served.
         replaceLost();
         LpmSettlements settlements;
-        if (const auto reason = pool->unservableReason())
-            settlements.append(router->takeQueued(*reason));
+        takeUnservable(settlements);
         finishStopIfDone(settlements);
     });
     QObject::connect(pool, &LpmWorkerPool::restartLimitReached, q, [this, q](const QString &message) {
@@ -100,9 +99,7 @@ QFuture<void> LpmSupervisorPrivate::softKill(int graceMs)
     LpmSettlements settlements;
     if (isRunning()) {
         setState(LpmSupervisor::State::Draining);
-        // Requests that could only wait for a worker that will not come end now.
-        if (const auto reason = pool->unservableReason())
-            settlements.append(router->takeQueued(*reason));
+        takeUnservable(settlements);
         if (router->queuedCount() == 0)
             pool->retireIdle();
     }
@@ -151,6 +148,13 @@ void LpmSupervisorPrivate::replaceLost()
 {
     if (isRunning() || state == LpmSupervisor::State::Draining)
         pool->replaceLost(state == LpmSupervisor::State::Draining, router->queuedCount() > 0);
+}
+
+void LpmSupervisorPrivate::takeUnservable(LpmSettlements &settlements)
+{
+    // Requests that could only wait for a worker that will not come end now.
+    if (const auto reason = pool->unservableReason())
+        settlements.append(router->takeQueued(*reason));
 }
 
 void LpmSupervisorPrivate::finishStopIfDone(LpmSettlements &settlements)
@@ -277,8 +281,7 @@ void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWork
     LpmSettlements settlements = router->takeBackFrom(worker, exit);
     if (!failedToStart && !exit.isExpected())
         replaceLost();
-    if (const auto reason = pool->unservableReason())
-        settlements.append(router->takeQueued(*reason));
+    takeUnservable(settlements);
     router->dispatchQueued();
     checkOnline();
     Q_EMIT q->workerExited(exit);

@@ -45,6 +45,7 @@ public:
     void replaceLost();
     void checkOnline();
     // Ends a drain or stop once no worker is left; adds what must be rejected then.
+    void takeUnservable(LpmSettlements &settlements);
     void finishStopIfDone(LpmSettlements &settlements);
     void onInterrupted();
     void setError(LpmSupervisor::Error error, const QString &detail);

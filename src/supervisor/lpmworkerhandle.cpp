@@ -102,8 +102,8 @@ bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
     if (!sent)
         return false;
     ++m_load.inFlight;
-    if (!m_holdingWork)
-        workChanged();
+    if (m_load.inFlight == 1)
+        workChanged(); // it holds work now
     if (m_endpoint->bytesToWrite() > DispatchBacklog)
         updateAccepting();
     return true;
@@ -279,12 +279,8 @@ void LpmWorkerHandle::sampleRss()
 
 void LpmWorkerHandle::workChanged()
 {
-    const bool holding = m_load.inFlight > 0;
-    if (holding == m_holdingWork)
-        return;
-    m_holdingWork = holding;
-    if (m_watch)
-        m_watch->setHoldingWork(holding);
+    if (m_watch) // the watch ignores what it already knows
+        m_watch->setHoldingWork(m_load.inFlight > 0);
 }
 
 void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
@@ -326,7 +322,8 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         if (!m_abandoned.remove(message.id))
             break;
         --m_load.inFlight;
-        workChanged();
+        if (m_load.inFlight == 0)
+            workChanged();
         Q_EMIT roomAvailable();
         return;
     case MessageType::Pong:

@@ -126,6 +126,7 @@ private:
     void killFor(LpmWorkerExit::Reason reason, const QString &why);
     void setState(State state);
     void updateAccepting();
+    // Tells the watch whether the worker holds work (the only time it is judged).
     void workChanged();
     void finish();
 
@@ -146,7 +147,6 @@ private:
     QSet<QUuid> m_sockets;   // handed-over connections still open in the worker
     qint64 m_handled = 0;
     int m_restarts = 0;
-    bool m_holdingWork = false;
     QString m_recycledBecause; // set when retired under a recycling policy
     // Why LPM ended it, when it did (a kill for cause).
     std::optional<LpmWorkerExit::Reason> m_killReason;
