@@ -5,6 +5,8 @@
 #include <lpm/lpmerror.h>
 #include <lpm/lpmevent.h>
 #include <lpm/lpmglobal.h>
+#include <lpm/lpmlatency.h>
+#include <lpm/lpmpoolmetrics.h>
 #include <lpm/lpmrequest.h>
 #include <lpm/lpmresponse.h>
 #include <lpm/lpmstream.h>

@@ -31,6 +31,7 @@ public:
         NoAnswer,            // the supervisor dropped an event without answering it
         InvalidStream,       // a stream or socket given to enqueue() cannot be used
         StreamFailed,        // the source of a stream failed part-way
+        QueueFull,           // request.maxQueued requests already wait for a worker
     };
     Q_ENUM(Code)
 

@@ -3,6 +3,7 @@
 #include <lpm/lpmerror.h>
 #include <lpm/lpmevent.h>
 #include <lpm/lpmglobal.h>
+#include <lpm/lpmpoolmetrics.h>
 #include <lpm/lpmresponse.h>
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworkerhealth.h>
@@ -28,7 +29,7 @@ class LPM_EXPORT LpmSupervisor : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
-    Q_PROPERTY(int queueLength READ queueLength)
+    Q_PROPERTY(int queueLength READ queueLength NOTIFY queueLengthChanged)
 public:
     enum class State {
         Stopped,   // no worker runs: not started yet, or stopped by a kill
@@ -110,15 +111,35 @@ public:
     // gets hardKillRequested() and exits; one still alive after a short grace is killed.
     void hardKill();
     // Grows the pool at once, or retires the workers with the least work, which answer
-    // what they hold and exit. Neither counts as a restart.
+    // what they hold and exit. Neither counts as a restart. An autoscaling pool goes on
+    // from there; a count outside its bounds is brought within them, with a warning.
     void resize(int count);
-    // The number of workers the pool maintains (config().worker.count until resize()).
+    // The number of workers the pool maintains (config().worker.count until resize()
+    // or autoscaling changes it).
     int targetCount() const;
+    // Changes the autoscaling bounds (config().worker.minCount/maxCount) and brings
+    // the pool within them. False, with a warning, unless 1 <= minCount <= maxCount.
+    bool setWorkerBounds(int minCount, int maxCount);
+    void setIdleTimeout(int ms);
 
     // Requests accepted and not yet answered or rejected (queued and in flight).
     int pendingCount() const;
-    // Requests waiting for a worker.
+    // Requests waiting for a worker. Thread-safe (the count as it was lately).
     int queueLength() const;
+    // Changes request.maxQueued for requests enqueued from now on (0: unbounded);
+    // those already queued stay.
+    void setMaxQueued(int maxQueued);
+    // For a producer in another thread: blocks until enqueue() would not reject with
+    // QueueFull, at most msecs (-1: no limit). True if there is room; another producer
+    // may still take it first, so QueueFull remains possible. In the supervisor's own
+    // thread it does not wait (that thread makes the room): connect to
+    // queueLengthChanged() instead.
+    bool waitForQueueRoom(int msecs = -1);
+
+    // Queue wait, run time, throughput, utilization and failures lately.
+    LpmPoolMetrics metrics() const;
+    // Starts the metrics afresh (the figures of each worker's status too are kept).
+    void resetMetrics();
 
 Q_SIGNALS:
     void online();
@@ -142,6 +163,11 @@ Q_SIGNALS:
     void eventReceived(const QString &name, const LpmEvent &event);
     void stateChanged(LpmSupervisor::State state);
     void errorOccurred(LpmSupervisor::Error error);
+    // The queue's length changed; told at most once per pass of the event loop, so a
+    // burst of enqueues costs one emission.
+    void queueLengthChanged(int length);
+    // The autoscaler grew or shrank the pool (config().worker.minCount/maxCount).
+    void targetCountChanged(int count);
 
 private:
     Q_DECLARE_PRIVATE(LpmSupervisor)

@@ -14,7 +14,14 @@ struct LpmWorkerConfig
 {
     QString program;             // the worker executable (the original's worker.file)
     QStringList arguments;       // passed to every worker
-    int count = 1;               // workers maintained
+    int count = 1;               // workers maintained (where an autoscaling pool starts)
+    // Autoscaling bounds; -1: count. While requests wait and every worker holds work,
+    // the pool grows by one worker at a time (the next only once that one is ready) up
+    // to maxCount; a worker idle for idleTimeout ms is retired while more than
+    // minCount remain. Growth and retirement are not restarts.
+    int minCount = -1;
+    int maxCount = -1;
+    int idleTimeout = 60000;
     int restarts = 5;            // at most this many respawns ...
     int maxRestartsInInterval = 120; // ... within this many seconds (a sliding window)
     // Requests one worker holds at once at most; the rest wait in the queue for the
@@ -59,6 +66,10 @@ struct LpmRequestConfig
 {
     int timeout = -1;  // milliseconds; -1 = no timeout
     int retries = 0;   // re-queues after the worker died; -1 = unlimited
+    // Requests waiting for a worker at most; beyond it enqueue() rejects at once with
+    // LpmError::Code::QueueFull. Requests taken back from a dead worker to be retried
+    // are accepted work and always re-enter. 0: unbounded.
+    int maxQueued = 0;
 };
 
 struct LpmSupervisorConfig
@@ -72,4 +83,7 @@ struct LpmRequestOptions
 {
     std::optional<int> timeout;  // milliseconds; -1 = no timeout
     std::optional<int> retries;  // -1 = unlimited
+    // Higher goes first; FIFO among equals. A retried request goes before the others of
+    // its priority.
+    int priority = 0;
 };

@@ -31,6 +31,9 @@ public:
         RestartsRole,  // int: respawns of the worker's slot after a crash
         StatusRole,    // LpmWorkerStatus: the whole snapshot, for C++
         SlotRole,      // int: the worker's slot (LPM_WORKER_INDEX), 0..count-1
+        CpuPercentRole, // double: CPU use lately, in percent of one core
+        RunTimeRole,   // LpmLatency: its requests' run times over the last minute
+                       // (QML: runTime.p50, runTime.p99, runTime.count ...)
     };
     Q_ENUM(Role)
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lpm/lpmglobal.h>
+#include <lpm/lpmlatency.h>
 #include <lpm/lpmworkerhealth.h>
 
 #include <QtCore/qmetatype.h>
@@ -24,6 +25,8 @@ class LPM_EXPORT LpmWorkerStatus
     Q_PROPERTY(qint64 rss READ rss)
     Q_PROPERTY(qint64 heapTotal READ heapTotal)
     Q_PROPERTY(qint64 heapUsed READ heapUsed)
+    Q_PROPERTY(double cpuPercent READ cpuPercent)
+    Q_PROPERTY(LpmLatency runTime READ runTime)
 public:
     enum class State {
         Starting, // spawned; has not called ready() yet
@@ -52,6 +55,11 @@ public:
     qint64 rss() const;
     qint64 heapTotal() const;
     qint64 heapUsed() const;
+    // CPU time it used between the last two samples (every 500 ms), in percent of one
+    // core: 100 is one core kept busy.
+    double cpuPercent() const;
+    // How long its answered requests took, from being sent to it, over the last minute.
+    LpmLatency runTime() const;
 
     // For the supervisor, which builds snapshots.
     void setPid(qint64 pid);
@@ -62,6 +70,8 @@ public:
     void setSlot(int slot);
     void setRestarts(int restarts);
     void setHealth(const LpmWorkerHealth &health);
+    void setCpuPercent(double percent);
+    void setRunTime(const LpmLatency &runTime);
 
 private:
     QSharedDataPointer<LpmWorkerStatusData> d;

@@ -101,6 +101,9 @@ QString LpmError::message() const
     case Code::StreamFailed:
         text = tr("The stream's source failed part-way.");
         break;
+    case Code::QueueFull:
+        text = tr("Too many requests are waiting for a worker.");
+        break;
     }
     if (!d->detail.isEmpty())
         text += QLatin1Char(' ') + d->detail;

@@ -10,6 +10,8 @@ public:
     int slot = 0;
     int restarts = 0;
     LpmWorkerHealth health;
+    double cpuPercent = 0;
+    LpmLatency runTime;
 };
 
 /*!
@@ -40,6 +42,8 @@ LpmWorkerHealth LpmWorkerStatus::health() const { return d->health; }
 qint64 LpmWorkerStatus::rss() const { return d->health.rss; }
 qint64 LpmWorkerStatus::heapTotal() const { return d->health.heapTotal; }
 qint64 LpmWorkerStatus::heapUsed() const { return d->health.heapUsed; }
+double LpmWorkerStatus::cpuPercent() const { return d->cpuPercent; }
+LpmLatency LpmWorkerStatus::runTime() const { return d->runTime; }
 
 void LpmWorkerStatus::setPid(qint64 pid) { d->health.pid = pid; }
 void LpmWorkerStatus::setState(State state) { d->state = state; }
@@ -49,3 +53,5 @@ void LpmWorkerStatus::setSockets(int sockets) { d->sockets = sockets; }
 void LpmWorkerStatus::setSlot(int slot) { d->slot = slot; }
 void LpmWorkerStatus::setRestarts(int restarts) { d->restarts = restarts; }
 void LpmWorkerStatus::setHealth(const LpmWorkerHealth &health) { d->health = health; }
+void LpmWorkerStatus::setCpuPercent(double percent) { d->cpuPercent = percent; }
+void LpmWorkerStatus::setRunTime(const LpmLatency &runTime) { d->runTime = runTime; }

@@ -48,6 +48,11 @@ QList<int> changedRoles(const LpmWorkerStatus &before, const LpmWorkerStatus &af
         roles << LpmWorkerModel::RestartsRole;
     if (before.slot() != after.slot())
         roles << LpmWorkerModel::SlotRole;
+    if (before.cpuPercent() != after.cpuPercent())
+        roles << LpmWorkerModel::CpuPercentRole;
+    if (before.runTime().count() != after.runTime().count() || before.runTime().p50() != after.runTime().p50()
+        || before.runTime().p99() != after.runTime().p99())
+        roles << LpmWorkerModel::RunTimeRole;
     if (!roles.isEmpty())
         roles << LpmWorkerModel::StatusRole << Qt::DisplayRole;
     return roles;
@@ -259,6 +264,10 @@ QVariant LpmWorkerModel::data(const QModelIndex &index, int role) const
         return worker.restarts();
     case SlotRole:
         return worker.slot();
+    case CpuPercentRole:
+        return worker.cpuPercent();
+    case RunTimeRole:
+        return QVariant::fromValue(worker.runTime());
     case StatusRole:
         return QVariant::fromValue(worker);
     default:
@@ -280,6 +289,8 @@ QHash<int, QByteArray> LpmWorkerModel::roleNames() const
         { SocketsRole, "sockets" },
         { RestartsRole, "restarts" },
         { SlotRole, "slot" },
+        { CpuPercentRole, "cpuPercent" },
+        { RunTimeRole, "runTime" },
         { StatusRole, "status" },
     };
 }

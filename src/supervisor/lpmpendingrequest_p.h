@@ -25,8 +25,8 @@ class LpmWorkerHandle;
 class LpmPendingRequest
 {
 public:
-    LpmPendingRequest(const QUuid &id, qint64 createdAt, int timeoutMs, int retries)
-        : id(id), createdAt(createdAt), timeoutMs(timeoutMs), retriesLeft(retries)
+    LpmPendingRequest(const QUuid &id, qint64 createdAt, int timeoutMs, int retries, int priority = 0)
+        : id(id), createdAt(createdAt), timeoutMs(timeoutMs), priority(priority), retriesLeft(retries)
     {
         promise.start();
     }
@@ -45,7 +45,11 @@ public:
     const QUuid id;
     const qint64 createdAt;    // ns, monotonic
     const int timeoutMs;       // -1: none
+    const int priority;        // higher leaves the queue first
     int retriesLeft;           // -1: unlimited
+    qint64 sentAt = 0;         // ns, monotonic: when a worker was last sent it; 0: never
+    // Counted against request.maxQueued from enqueue() until it reaches the queue.
+    bool holdsQueueRoom = false;
     QByteArray encodedPayload; // CBOR, through the encode gate at enqueue()
 
     // A connection to hand over: our duplicate of its descriptor until it is sent, and

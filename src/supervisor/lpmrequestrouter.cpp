@@ -1,5 +1,6 @@
 #include "lpmrequestrouter_p.h"
 
+#include "lpmautoscaler_p.h"
 #include "lpmclock_p.h"
 #include "lpmdispatcher_p.h"
 #include "lpmlogging_p.h"
@@ -11,6 +12,8 @@
 
 #include <lpm/lpmstream.h>
 
+#include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qscopeguard.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qabstractsocket.h>
 
@@ -33,7 +36,9 @@ LpmRequestRouter::LpmRequestRouter(const LpmSupervisorConfig &config, LpmWorkerP
       m_config(config),
       m_pool(pool),
       m_deadlineTimer(new QTimer(this)),
-      m_cancelSweep(new QTimer(this))
+      m_cancelSweep(new QTimer(this)),
+      m_metrics(LpmClock::nowNs()),
+      m_maxQueued(qMax(0, config.request.maxQueued))
 {
     m_deadlineTimer->setSingleShot(true);
     m_deadlineTimer->setTimerType(Qt::PreciseTimer);
@@ -44,7 +49,17 @@ LpmRequestRouter::LpmRequestRouter(const LpmSupervisorConfig &config, LpmWorkerP
     connect(m_cancelSweep, &QTimer::timeout, this, &LpmRequestRouter::sweepCanceled);
 }
 
-LpmRequestRouter::~LpmRequestRouter() = default;
+LpmRequestRouter::~LpmRequestRouter()
+{
+    // Threads waiting for room return (false) before the members they use go.
+    {
+        QMutexLocker lock(&m_roomMutex);
+        m_closing = true;
+        m_roomAvailable.wakeAll();
+    }
+    while (m_roomWaiters.load(std::memory_order_acquire) > 0)
+        QThread::yieldCurrentThread();
+}
 
 // --- accepting ------------------------------------------------------------------
 
@@ -54,7 +69,7 @@ std::unique_ptr<LpmPendingRequest> LpmRequestRouter::makeRequest(const QVariant 
 {
     auto request = std::make_unique<LpmPendingRequest>(
             LpmUuid::createV4(), LpmClock::nowNs(), options.timeout.value_or(m_config.request.timeout),
-            options.retries.value_or(m_config.request.retries));
+            options.retries.value_or(m_config.request.retries), options.priority);
     // Encoded at once, in the caller's thread: a payload that cannot cross processes
     // fails here, and the supervisor's thread does less.
     if (const auto refusal = LpmIpc::encodePayload(payload, fieldBytes, &request->encodedPayload)) {
@@ -78,7 +93,7 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QIODevic
 {
     std::unique_ptr<LpmPendingRequest> request = makeRequest(payload, options, 0);
     if (request->isFinished())
-        return request->future();
+        return acceptFromAnyThread(std::move(request));
     QString problem;
     if (!stream)
         problem = QStringLiteral("No stream was given.");
@@ -89,7 +104,7 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QIODevic
     if (!problem.isEmpty()) {
         qCWarning(lcLpmSupervisor).noquote() << "refusing a stream:" << problem;
         request->reject(LpmError(LpmError::Code::InvalidStream, problem));
-        return request->future();
+        return acceptFromAnyThread(std::move(request));
     }
     request->hasStream = true;
     request->source = stream;
@@ -106,19 +121,23 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QAbstrac
     std::unique_ptr<LpmPendingRequest> request =
             makeRequest(payload, options, connected ? socket->bytesAvailable() : 0);
     if (request->isFinished())
-        return request->future();
+        return acceptFromAnyThread(std::move(request));
     if (!connected) {
         const QString problem = QStringLiteral("The socket is not connected.");
         qCWarning(lcLpmSupervisor).noquote() << "refusing a socket:" << problem;
         request->reject(LpmError(LpmError::Code::InvalidStream, problem));
-        return request->future();
+        return acceptFromAnyThread(std::move(request));
     }
+    // Refused before the socket is taken apart, so the caller still has it.
+    if (!reserveQueueRoom(request.get()))
+        return acceptFromAnyThread(std::move(request));
     // Our own duplicate goes to the worker; closing the socket's descriptor here then
     // releases our copy without shutting the connection down.
     request->socketFd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
     if (request->socketFd < 0) {
+        releaseQueueRoom(request.get());
         request->reject(LpmError(LpmError::Code::InvalidStream, QString::fromLocal8Bit(std::strerror(errno))));
-        return request->future();
+        return acceptFromAnyThread(std::move(request));
     }
     request->hasSocket = true;
     request->prelude = socket->readAll();
@@ -129,8 +148,12 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QAbstrac
 QFuture<LpmResponse> LpmRequestRouter::acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request)
 {
     QFuture<LpmResponse> future = request->future();
-    if (request->isFinished())
-        return future; // refused at the gate
+    if (!request->isFinished())
+        reserveQueueRoom(request.get()); // rejects it when the queue is full
+    if (request->isFinished()) { // refused at the gate
+        m_metrics.recordRefusal();
+        return future;
+    }
     if (QThread::currentThread() == thread()) {
         accept(std::move(request));
         return future;
@@ -142,13 +165,120 @@ QFuture<LpmResponse> LpmRequestRouter::acceptFromAnyThread(std::unique_ptr<LpmPe
     return future;
 }
 
+bool LpmRequestRouter::reserveQueueRoom(LpmPendingRequest *request)
+{
+    const int bound = maxQueued();
+    if (bound <= 0 || request->holdsQueueRoom)
+        return true;
+    // Counted first, checked after: two threads racing for the last place may both be
+    // refused, never both let in.
+    const int inTransit = m_inTransit.fetch_add(1, std::memory_order_acq_rel) + 1;
+    const int queued = m_table.queuedCountFromAnyThread();
+    if (queued + inTransit <= bound) {
+        request->holdsQueueRoom = true;
+        return true;
+    }
+    m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
+    qCDebug(lcLpmSupervisor) << "queue full:" << queued << "queued, bound" << bound;
+    request->reject(LpmError(LpmError::Code::QueueFull,
+                             QStringLiteral("%1 requests already wait for a worker (request.maxQueued is %2).")
+                                     .arg(queued)
+                                     .arg(bound)));
+    return false;
+}
+
+void LpmRequestRouter::releaseQueueRoom(LpmPendingRequest *request)
+{
+    if (request->holdsQueueRoom) {
+        request->holdsQueueRoom = false;
+        m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
+    }
+}
+
+bool LpmRequestRouter::hasQueueRoom() const
+{
+    const int bound = maxQueued();
+    return bound <= 0
+            || m_table.queuedCountFromAnyThread() + m_inTransit.load(std::memory_order_acquire) < bound;
+}
+
+void LpmRequestRouter::setMaxQueued(int maxQueued)
+{
+    m_maxQueued.store(qMax(0, maxQueued), std::memory_order_relaxed);
+    noteQueueLength(); // a wider bound may let waiters in
+}
+
+bool LpmRequestRouter::waitForQueueRoom(int msecs)
+{
+    if (QThread::currentThread() == thread()) {
+        qCWarning(lcLpmSupervisor) << "waitForQueueRoom() called in the supervisor's thread, "
+                                      "which makes the room: not waiting";
+        return hasQueueRoom();
+    }
+    m_roomWaiters.fetch_add(1, std::memory_order_acq_rel);
+    bool room;
+    {
+        QMutexLocker lock(&m_roomMutex);
+        const QDeadlineTimer deadline(msecs < 0 ? QDeadlineTimer::Forever : QDeadlineTimer(msecs));
+        while (!(room = hasQueueRoom()) && !m_closing) {
+            if (!m_roomAvailable.wait(&m_roomMutex, deadline)) {
+                room = hasQueueRoom();
+                break;
+            }
+        }
+        room = room && !m_closing;
+    }
+    m_roomWaiters.fetch_sub(1, std::memory_order_acq_rel); // the last use of this object
+    return room;
+}
+
+void LpmRequestRouter::noteQueueLength()
+{
+    if (m_lengthFlushPending)
+        return;
+    m_lengthFlushPending = true;
+    QMetaObject::invokeMethod(this, &LpmRequestRouter::flushQueueLength, Qt::QueuedConnection);
+}
+
+void LpmRequestRouter::flushQueueLength()
+{
+    m_lengthFlushPending = false;
+    if (m_roomWaiters.load(std::memory_order_acquire) > 0 && hasQueueRoom()) {
+        QMutexLocker lock(&m_roomMutex);
+        m_roomAvailable.wakeAll();
+    }
+    const int length = m_table.queuedCount();
+    if (length != m_toldLength) {
+        m_toldLength = length;
+        Q_EMIT queueLengthChanged(length);
+    }
+}
+
+void LpmRequestRouter::recordFailures(const LpmSettlements &settlements)
+{
+    if (!settlements.isEmpty())
+        m_metrics.recordFailures(LpmClock::nowNs(), settlements.rejectionCount());
+}
+
 void LpmRequestRouter::accept(std::unique_ptr<LpmPendingRequest> request)
 {
+    // Its place against the bound is given up once it is queued, sent or rejected:
+    // never before, or another thread could slip in between.
+    const bool heldRoom = std::exchange(request->holdsQueueRoom, false);
+    const auto giveUpRoom = qScopeGuard([this, heldRoom] {
+        if (!heldRoom)
+            return;
+        m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
+        if (m_roomWaiters.load(std::memory_order_relaxed) > 0)
+            noteQueueLength();
+    });
     if (m_refusal) {
+        m_metrics.recordFailures(LpmClock::nowNs(), 1);
         request->reject(*m_refusal);
         return;
     }
     if (const auto reason = m_pool->unservableReason()) {
+        m_metrics.recordFailures(LpmClock::nowNs(), 1);
         request->reject(*reason);
         return;
     }
@@ -163,15 +293,23 @@ void LpmRequestRouter::accept(std::unique_ptr<LpmPendingRequest> request)
     if (m_table.queuedCount() == 0) {
         QString error;
         if (LpmWorkerHandle *target = pickFor(raw)) {
-            if (sendTo(target, raw, &error))
+            const bool targetWasIdle = target->load().inFlight == 0;
+            if (sendTo(target, raw, &error)) {
+                if (!targetWasIdle && m_autoscaler)
+                    m_autoscaler->noteDemand(); // it waits behind another in that worker
                 return;
+            }
             if (!error.isEmpty()) {
+                m_metrics.recordFailures(LpmClock::nowNs(), 1);
                 m_table.take(raw->id)->reject(LpmError(LpmError::Code::StreamFailed, error));
                 return;
             }
         }
     }
     m_table.enqueueBack(raw);
+    noteQueueLength();
+    if (m_autoscaler)
+        m_autoscaler->noteDemand();
 }
 
 // --- dispatch -------------------------------------------------------------------
@@ -196,6 +334,10 @@ bool LpmRequestRouter::sendTo(LpmWorkerHandle *worker, LpmPendingRequest *reques
         return false;
     }
     m_table.setHolder(request, worker);
+    const qint64 now = LpmClock::nowNs();
+    if (request->sentAt == 0) // a retry waited before: counted once
+        m_metrics.recordQueueWait(now, now - request->createdAt);
+    request->sentAt = now;
     qCDebug(lcLpmDispatch) << "request" << request->id << "-> worker" << worker->pid();
     return true;
 }
@@ -229,6 +371,9 @@ void LpmRequestRouter::afterChange(LpmSettlements &settlements)
 {
     if (m_table.size() == 0)
         m_cancelSweep->stop();
+    recordFailures(settlements);
+    if (m_table.queuedCount() != m_toldLength || m_roomWaiters.load(std::memory_order_relaxed) > 0)
+        noteQueueLength();
     if (m_table.queuedCount() == 0)
         Q_EMIT queueEmpty();
     settlements.settle();
@@ -257,6 +402,9 @@ void LpmRequestRouter::onAnswered(LpmWorkerHandle *worker, const QUuid &id, cons
         return;
     }
     ++m_handled;
+    const qint64 now = LpmClock::nowNs();
+    m_metrics.recordAnswer(now, now - request->sentAt);
+    worker->recordRunTime(now, now - request->sentAt);
     // Shared by every copy of the response; deleted in its thread after the last one.
     const QSharedPointer<QIODevice> shared =
             stream ? QSharedPointer<QIODevice>(stream, &QObject::deleteLater) : QSharedPointer<QIODevice>();
@@ -269,6 +417,7 @@ void LpmRequestRouter::onAnswerFailed(LpmWorkerHandle *worker, const QUuid &id, 
     std::unique_ptr<LpmPendingRequest> request = takeAnswered(worker, id);
     if (!request)
         return;
+    m_metrics.recordFailures(LpmClock::nowNs(), 1);
     dispatchQueued();
     request->reject(error);
 }
@@ -350,6 +499,8 @@ LpmSettlements LpmRequestRouter::takeBackFrom(LpmWorkerHandle *worker, const Lpm
                            LpmError(LpmError::Code::WorkerCrashed, death + QLatin1Char(' ') + noRetry, exit));
     }
     armDeadline();
+    recordFailures(settlements);
+    noteQueueLength();
     return settlements;
 }
 
@@ -358,6 +509,8 @@ LpmSettlements LpmRequestRouter::takeQueued(const LpmError &error)
     LpmSettlements settlements;
     settlements.rejectAll(m_table.takeQueued(), error);
     armDeadline();
+    recordFailures(settlements);
+    noteQueueLength();
     return settlements;
 }
 
@@ -372,5 +525,19 @@ LpmSettlements LpmRequestRouter::takeAll(const LpmError &error)
     settlements.rejectAll(std::move(all), error);
     m_deadlineTimer->stop();
     m_cancelSweep->stop();
+    recordFailures(settlements);
+    noteQueueLength();
     return settlements;
+}
+
+// --- metrics --------------------------------------------------------------------
+
+void LpmRequestRouter::sampleWorkerTime()
+{
+    const qint64 now = LpmClock::nowNs();
+    qint64 busy = 0;
+    qint64 alive = 0;
+    for (LpmWorkerHandle *worker : m_pool->workers())
+        worker->takeWorkerTime(now, &busy, &alive);
+    m_metrics.recordWorkerTime(now, busy, alive);
 }

@@ -3,6 +3,8 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmclock_p.h"
+#include "lpmmetricsrecorder_p.h"
 #include "lpmrequesttable_p.h"
 #include "lpmsettlements_p.h"
 
@@ -10,20 +12,25 @@
 #include <lpm/lpmworkerexit.h>
 
 #include <QtCore/qfuture.h>
+#include <QtCore/qmutex.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qwaitcondition.h>
 
+#include <atomic>
 #include <optional>
 
+class LpmAutoscaler;
 class LpmStream;
 class LpmWorkerHandle;
 class LpmWorkerPool;
 class QAbstractSocket;
 class QTimer;
 
-// Requests from enqueue() to the end of their future: the encode gate, the queue,
-// dispatch to the worker the policy picks, answers, timeouts (one deadline queue),
-// cancellation, and retries when a worker dies. It reads the pool's workers and
-// sends through their handles; it never starts or stops one.
+// Requests from enqueue() to the end of their future: the encode gate and the queue
+// bound, the queue, dispatch to the worker the policy picks, answers, timeouts (one
+// deadline queue), cancellation, retries when a worker dies, and the metrics of all
+// of it. It reads the pool's workers and sends through their handles; it never
+// starts or stops one (it tells the autoscaler when requests wait).
 class LpmRequestRouter : public QObject
 {
     Q_OBJECT
@@ -34,6 +41,8 @@ public:
 
     LpmRequestRouter(const LpmSupervisorConfig &config, LpmWorkerPool *pool, QObject *parent);
     ~LpmRequestRouter() override;
+
+    void setAutoscaler(LpmAutoscaler *autoscaler) { m_autoscaler = autoscaler; }
 
     // Thread-safe. What the encode gate or the arguments refuse rejects at once.
     QFuture<LpmResponse> enqueue(const QVariant &payload, const LpmRequestOptions &options);
@@ -58,17 +67,41 @@ public:
 
     int pendingCount() const { return m_table.size(); }
     int queuedCount() const { return m_table.queuedCount(); }
+    // Any thread.
+    int queuedCountFromAnyThread() const { return m_table.queuedCountFromAnyThread(); }
     qint64 handledCount() const { return m_handled; }
+
+    // The queue bound (request.maxQueued; 0: none). Any thread.
+    int maxQueued() const { return m_maxQueued.load(std::memory_order_relaxed); }
+    void setMaxQueued(int maxQueued);
+    // Blocks the calling thread (not the supervisor's) until enqueue() would not
+    // reject with QueueFull, at most msecs (-1: no limit). True if there is room.
+    bool waitForQueueRoom(int msecs);
+
+    LpmPoolMetrics metrics() { return m_metrics.snapshot(LpmClock::nowNs()); }
+    void resetMetrics() { m_metrics.reset(LpmClock::nowNs()); }
+    // Adds the workers' busy and alive time since the last sample.
+    void sampleWorkerTime();
 
 Q_SIGNALS:
     // Nothing is queued (any more): a draining pool may retire idle workers.
     void queueEmpty();
+    // At most once per pass of the event loop, when the length differs from the last told.
+    void queueLengthChanged(int length);
 
 private:
     std::unique_ptr<LpmPendingRequest> makeRequest(const QVariant &payload,
                                                    const LpmRequestOptions &options,
                                                    qsizetype fieldBytes);
     QFuture<LpmResponse> acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request);
+    // Any thread: counts the request against the queue bound, or rejects it.
+    bool reserveQueueRoom(LpmPendingRequest *request);
+    void releaseQueueRoom(LpmPendingRequest *request);
+    bool hasQueueRoom() const;
+    // The queue's length may have changed: tell it (and wake who waits for room) soon.
+    void noteQueueLength();
+    void flushQueueLength();
+    void recordFailures(const LpmSettlements &settlements);
     void accept(std::unique_ptr<LpmPendingRequest> request);
     LpmWorkerHandle *pickFor(const LpmPendingRequest *request) const;
     // False with error empty when the worker cannot take it now; with error set when
@@ -90,4 +123,17 @@ private:
     QTimer *m_cancelSweep;
     std::optional<LpmError> m_refusal;
     qint64 m_handled = 0;
+    LpmMetricsRecorder m_metrics;
+    LpmAutoscaler *m_autoscaler = nullptr;
+
+    // The queue bound: requests queued, plus those accepted in another thread and on
+    // their way here, never exceed it.
+    std::atomic<int> m_maxQueued;
+    std::atomic<int> m_inTransit{ 0 };
+    bool m_lengthFlushPending = false;
+    int m_toldLength = 0;
+    QMutex m_roomMutex;
+    QWaitCondition m_roomAvailable;
+    std::atomic<int> m_roomWaiters{ 0 };
+    bool m_closing = false; // guarded by m_roomMutex
 };

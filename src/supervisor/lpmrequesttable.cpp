@@ -29,34 +29,43 @@ std::unique_ptr<LpmPendingRequest> LpmRequestTable::take(const QUuid &id)
     m_requests.erase(it);
     if (request->queued) {
         request->queued = false;
-        --m_queuedCount; // its id stays in the queue and is skipped as stale
+        addQueued(-1); // its id stays in the queue and is skipped as stale
     }
     release(request.get());
     m_deadlines.remove(request.get());
     return request;
 }
 
+std::deque<QUuid> &LpmRequestTable::levelFor(int priority)
+{
+    return m_levels[priority];
+}
+
 void LpmRequestTable::enqueueBack(LpmPendingRequest *request)
 {
     request->queued = true;
-    m_queue.push_back(request->id);
-    ++m_queuedCount;
+    levelFor(request->priority).push_back(request->id);
+    addQueued(1);
 }
 
 void LpmRequestTable::enqueueFront(LpmPendingRequest *request)
 {
     request->queued = true;
-    m_queue.push_front(request->id);
-    ++m_queuedCount;
+    levelFor(request->priority).push_front(request->id);
+    addQueued(1);
 }
 
 LpmPendingRequest *LpmRequestTable::frontQueued()
 {
-    while (!m_queue.empty()) {
-        LpmPendingRequest *request = find(m_queue.front());
-        if (request && request->queued)
-            return request;
-        m_queue.pop_front(); // stale: ended while queued
+    for (auto level = m_levels.begin(); level != m_levels.end();) {
+        std::deque<QUuid> &ids = level->second;
+        while (!ids.empty()) {
+            LpmPendingRequest *request = find(ids.front());
+            if (request && request->queued)
+                return request;
+            ids.pop_front(); // stale: ended while queued
+        }
+        level = level->first == 0 ? std::next(level) : m_levels.erase(level);
     }
     return nullptr;
 }
@@ -65,21 +74,23 @@ void LpmRequestTable::popQueued()
 {
     if (LpmPendingRequest *request = frontQueued()) {
         request->queued = false;
-        --m_queuedCount;
-        m_queue.pop_front();
+        addQueued(-1);
+        m_levels.find(request->priority)->second.pop_front();
     }
 }
 
 std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeQueued()
 {
     std::vector<std::unique_ptr<LpmPendingRequest>> taken;
-    const std::deque<QUuid> ids = std::exchange(m_queue, {});
-    for (const QUuid &id : ids) {
-        const LpmPendingRequest *request = find(id);
-        if (request && request->queued)
-            taken.push_back(take(id));
+    const auto levels = std::exchange(m_levels, {});
+    for (const auto &level : levels) {
+        for (const QUuid &id : level.second) {
+            const LpmPendingRequest *request = find(id);
+            if (request && request->queued)
+                taken.push_back(take(id));
+        }
     }
-    m_queuedCount = 0;
+    m_queuedCount.store(0, std::memory_order_relaxed);
     return taken;
 }
 

@@ -7,17 +7,21 @@
 #include "lpmpendingrequest_p.h"
 #include "lpmuuid_p.h"
 
+#include <atomic>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 // Every accepted request until its future ends, and where each stands: waiting in
-// the FIFO queue, or held by a worker. It is the one owner of "worker W holds
-// request R"; a worker's handle only counts. Lookup by id is a hash, the queue is
-// O(1) at both ends, each worker's requests are linked through the requests, and
-// deadlines are a heap: no cost grows with the backlog. take() removes a request
-// from all of them at once.
+// the queue, or held by a worker. It is the one owner of "worker W holds request R";
+// a worker's handle only counts. Lookup by id is a hash; the queue is one FIFO per
+// priority, highest first (O(log p) for p distinct priorities, O(1) at both ends of
+// each); each worker's requests are linked through the requests, and deadlines are
+// a heap: no cost grows with the backlog. take() removes a request from all of them
+// at once.
 class LpmRequestTable
 {
 public:
@@ -31,11 +35,12 @@ public:
     std::unique_ptr<LpmPendingRequest> take(const QUuid &id);
 
     // The queue. A queued request that ends early leaves its id, skipped when reached.
+    // Back: after the others of its priority; front: before them (a retry).
     void enqueueBack(LpmPendingRequest *request);
     void enqueueFront(LpmPendingRequest *request);
     LpmPendingRequest *frontQueued();
     void popQueued();
-    // Empties the queue, handing its requests over, oldest first.
+    // Empties the queue, handing its requests over in queue order.
     std::vector<std::unique_ptr<LpmPendingRequest>> takeQueued();
     // Empties the table; holderOf() still names who held each request taken.
     std::vector<std::unique_ptr<LpmPendingRequest>> takeAll();
@@ -59,14 +64,24 @@ public:
     std::vector<QUuid> canceledIds(int budget);
 
     int size() const { return int(m_requests.size()); }
-    int queuedCount() const { return m_queuedCount; }
+    int queuedCount() const { return m_queuedCount.load(std::memory_order_relaxed); }
+    // Any thread: the count as it was lately.
+    int queuedCountFromAnyThread() const { return m_queuedCount.load(std::memory_order_relaxed); }
 
 private:
     void release(LpmPendingRequest *request);
+    // Written only in the owner's thread, read in any.
+    void addQueued(int delta)
+    {
+        m_queuedCount.store(m_queuedCount.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+    }
+    std::deque<QUuid> &levelFor(int priority);
 
     std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, LpmUuidHash> m_requests;
-    std::deque<QUuid> m_queue;
-    int m_queuedCount = 0;
+    // Ids waiting, per priority, highest first. The level of priority 0 stays when
+    // empty, so the usual single-priority queue never allocates a level.
+    std::map<int, std::deque<QUuid>, std::greater<int>> m_levels;
+    std::atomic<int> m_queuedCount{ 0 };
     // The newest request each worker holds; the others are linked behind it.
     std::unordered_map<const LpmWorkerHandle *, LpmPendingRequest *> m_newestHeld;
     std::unordered_map<const LpmWorkerHandle *, int> m_heldCounts;

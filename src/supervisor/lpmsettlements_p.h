@@ -44,6 +44,14 @@ public:
         other.m_items.clear();
     }
     bool isEmpty() const { return m_items.empty(); }
+    // Those to be rejected (a cancellation is not a failure).
+    int rejectionCount() const
+    {
+        int count = 0;
+        for (const Item &item : m_items)
+            count += item.error ? 1 : 0;
+        return count;
+    }
 
     // In the order collected. Settling may collect more elsewhere, never here.
     void settle()

@@ -1,5 +1,6 @@
 #include "lpmsupervisor_p.h"
 
+#include "lpmautoscaler_p.h"
 #include "lpmeventbridge_p.h"
 #include "lpmrequestrouter_p.h"
 #include "lpmworkerhandle_p.h"
@@ -51,6 +52,10 @@ LpmSupervisorConfig LpmSupervisor::config() const
     Q_D(const LpmSupervisor);
     LpmSupervisorConfig current = d->config;
     current.worker.count = d->pool->targetCount();
+    current.worker.minCount = d->autoscaler->minCount();
+    current.worker.maxCount = d->autoscaler->maxCount();
+    current.worker.idleTimeout = d->autoscaler->idleTimeout();
+    current.request.maxQueued = d->router->maxQueued();
     return current;
 }
 
@@ -163,7 +168,54 @@ int LpmSupervisor::pendingCount() const
 
 int LpmSupervisor::queueLength() const
 {
-    return d_func()->router->queuedCount();
+    return d_func()->router->queuedCountFromAnyThread();
+}
+
+/*!
+    Sets the queue bound, request.maxQueued, for requests enqueued from now on: beyond
+    \a maxQueued waiting requests, enqueue() rejects at once with
+    LpmError::Code::QueueFull. 0 lifts the bound.
+*/
+void LpmSupervisor::setMaxQueued(int maxQueued)
+{
+    d_func()->router->setMaxQueued(maxQueued);
+}
+
+/*!
+    Blocks the calling thread until enqueue() would find room in a bounded queue, or
+    \a msecs have passed (-1: no limit). Returns whether there is room.
+
+    \code
+    // in a producer thread
+    for (const QVariant &job : jobs) {
+        supervisor->waitForQueueRoom();
+        futures.append(supervisor->enqueue(job)); // QueueFull only if another took the room
+    }
+    \endcode
+*/
+bool LpmSupervisor::waitForQueueRoom(int msecs)
+{
+    return d_func()->router->waitForQueueRoom(msecs);
+}
+
+LpmPoolMetrics LpmSupervisor::metrics() const
+{
+    return d_func()->router->metrics();
+}
+
+void LpmSupervisor::resetMetrics()
+{
+    d_func()->router->resetMetrics();
+}
+
+bool LpmSupervisor::setWorkerBounds(int minCount, int maxCount)
+{
+    return d_func()->setWorkerBounds(minCount, maxCount);
+}
+
+void LpmSupervisor::setIdleTimeout(int ms)
+{
+    d_func()->autoscaler->setIdleTimeout(ms);
 }
 
 int LpmSupervisor::targetCount() const

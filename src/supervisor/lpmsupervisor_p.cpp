@@ -1,5 +1,6 @@
 #include "lpmsupervisor_p.h"
 
+#include "lpmautoscaler_p.h"
 #include "lpmeventbridge_p.h"
 #include "lpminterruptwatcher_p.h"
 #include "lpmlogging_p.h"
@@ -20,10 +21,21 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
       pool(new LpmWorkerPool(config, q)),
       router(new LpmRequestRouter(config, pool, q)),
       bridge(new LpmEventBridge(pool, q)),
+      autoscaler(new LpmAutoscaler(config.worker, pool, router, q)),
       softKillGrace(new QTimer(q))
 {
+    router->setAutoscaler(autoscaler);
+    // An autoscaling pool starts at its count, within its bounds.
+    if (const int count = qBound(autoscaler->minCount(), pool->targetCount(), autoscaler->maxCount());
+        count != pool->targetCount())
+        pool->resize(count, false);
+    QObject::connect(autoscaler, &LpmAutoscaler::resized, q, &LpmSupervisor::targetCountChanged);
+    QObject::connect(router, &LpmRequestRouter::queueLengthChanged, q, &LpmSupervisor::queueLengthChanged);
     QObject::connect(pool, &LpmWorkerPool::spawned, q, [this](LpmWorkerHandle *worker) { wire(worker); });
-    QObject::connect(pool, &LpmWorkerPool::healthSampled, q, &LpmSupervisor::healthUpdated);
+    QObject::connect(pool, &LpmWorkerPool::healthSampled, q, [this, q] {
+        router->sampleWorkerTime();
+        Q_EMIT q->healthUpdated();
+    });
     QObject::connect(pool, &LpmWorkerPool::restartAllowed, q, [this] {
         // A backoff or the restart window ended: refill, or end what can never be served.
         replaceLost();
@@ -58,6 +70,7 @@ LpmSupervisorPrivate::~LpmSupervisorPrivate()
     settlements.settle();
     if (softKillPromise)
         softKillPromise->finish();
+    delete autoscaler;
     delete bridge;
     delete router;
     delete pool;
@@ -125,8 +138,23 @@ void LpmSupervisorPrivate::resize(int count)
         qCWarning(lcLpmSupervisor) << "resize(" << count << ") ignored: a pool needs a worker";
         return;
     }
-    pool->resize(count, isRunning());
+    pool->resize(autoscaler->bounded(count), isRunning());
     checkOnline();
+}
+
+bool LpmSupervisorPrivate::setWorkerBounds(int minCount, int maxCount)
+{
+    Q_Q(LpmSupervisor);
+    if (!autoscaler->setBounds(minCount, maxCount))
+        return false;
+    const int count = qBound(minCount, pool->targetCount(), maxCount);
+    if (count != pool->targetCount()) {
+        pool->resize(count, isRunning());
+        checkOnline();
+        Q_EMIT q->targetCountChanged(count);
+    }
+    autoscaler->noteDemand();
+    return true;
 }
 
 void LpmSupervisorPrivate::checkOnline()
@@ -220,6 +248,7 @@ void LpmSupervisorPrivate::setState(LpmSupervisor::State newState)
         return;
     state = newState;
     pool->setRunning(isRunning());
+    autoscaler->setRunning(isRunning());
     Q_EMIT q->stateChanged(newState);
 }
 
@@ -262,6 +291,7 @@ void LpmSupervisorPrivate::onWorkerReady()
 {
     checkOnline();
     router->dispatchQueued();
+    autoscaler->noteDemand(); // the worker grown last is up: grow again if work still waits
 }
 
 void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWorkerExit &exit)

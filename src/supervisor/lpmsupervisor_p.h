@@ -11,6 +11,7 @@
 
 #include <optional>
 
+class LpmAutoscaler;
 class LpmEventBridge;
 class LpmRequestRouter;
 class LpmWorkerHandle;
@@ -36,6 +37,7 @@ public:
     QFuture<void> softKill(int graceMs);
     void hardKill();
     void resize(int count);
+    bool setWorkerBounds(int minCount, int maxCount);
     bool isRunning() const;
 
     void wire(LpmWorkerHandle *worker);
@@ -60,6 +62,7 @@ public:
     LpmWorkerPool *pool;
     LpmRequestRouter *router;
     LpmEventBridge *bridge;
+    LpmAutoscaler *autoscaler;
     QTimer *softKillGrace; // escalates a soft kill to a hard kill
     std::optional<QPromise<void>> softKillPromise;
 };

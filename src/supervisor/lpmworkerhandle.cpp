@@ -1,6 +1,8 @@
 #include "lpmworkerhandle_p.h"
 
 #include "lpmchannel_p.h"
+#include "lpmclock_p.h"
+#include "lpmcpusampler_p.h"
 #include "lpmlogging_p.h"
 #include "lpmpendingrequest_p.h"
 #include "lpmstatmreader_p.h"
@@ -27,6 +29,8 @@ LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
     connect(m_process, &LpmWorkerProcess::started, this, [this](qint64 pid) {
         m_health.pid = pid;
         m_statm = std::make_unique<LpmStatmReader>(pid);
+        m_cpu = std::make_unique<LpmCpuSampler>(pid);
+        m_cpu->sample(LpmClock::nowNs());
         Q_EMIT started(pid);
     });
     connect(m_process, &LpmWorkerProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
@@ -262,11 +266,15 @@ LpmWorkerStatus LpmWorkerHandle::status() const
     status.setHandled(m_handled);
     status.setSlot(m_slot);
     status.setRestarts(m_restarts);
+    status.setCpuPercent(m_cpu ? m_cpu->percent() : 0.0);
+    status.setRunTime(m_runTimes.snapshot(LpmClock::nowNs()));
     return status;
 }
 
-void LpmWorkerHandle::sampleRss()
+void LpmWorkerHandle::sampleHealth()
 {
+    if (m_cpu)
+        m_cpu->sample(LpmClock::nowNs());
     const qint64 rss = m_statm ? m_statm->residentBytes() : -1;
     if (rss < 0)
         return;
@@ -279,8 +287,37 @@ void LpmWorkerHandle::sampleRss()
 
 void LpmWorkerHandle::workChanged()
 {
+    const bool holding = m_load.inFlight > 0;
+    if (holding != m_holdingWork) {
+        m_holdingWork = holding;
+        const qint64 now = LpmClock::nowNs();
+        if (holding) {
+            m_busySince = now;
+        } else {
+            m_busyNs += now - m_busySince;
+            m_idleSince = now;
+        }
+    }
     if (m_watch) // the watch ignores what it already knows
-        m_watch->setHoldingWork(m_load.inFlight > 0);
+        m_watch->setHoldingWork(holding);
+}
+
+void LpmWorkerHandle::takeWorkerTime(qint64 nowNs, qint64 *busyNs, qint64 *aliveNs)
+{
+    if (m_aliveSampledAt == 0 || m_state == State::Exited)
+        return;
+    const qint64 busy = m_busyNs + (m_holdingWork ? nowNs - m_busySince : 0);
+    *busyNs += busy - m_busySampledNs;
+    *aliveNs += nowNs - m_aliveSampledAt;
+    m_busySampledNs = busy;
+    m_aliveSampledAt = nowNs;
+}
+
+qint64 LpmWorkerHandle::idleSince() const
+{
+    if (!m_hasBeenReady || m_holdingWork || m_load.sockets > 0 || m_state != State::Ready)
+        return -1;
+    return m_idleSince;
 }
 
 void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attached &attached)
@@ -298,6 +335,10 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         onAnswer(message, attached.stream);
         return;
     case MessageType::Ready:
+        if (!m_hasBeenReady) {
+            m_aliveSampledAt = m_idleSince = LpmClock::nowNs();
+            m_busySampledNs = m_busyNs;
+        }
         m_hasBeenReady = true;
         m_load.hasBeenReady = true;
         if (m_startTimer)
@@ -447,11 +488,10 @@ void LpmWorkerHandle::finish()
     m_sockets.clear();
     m_load.sockets = 0;
     m_load.inFlight = 0;
+    workChanged(); // holds nothing now
     m_abandoned.clear();
     if (m_startTimer)
         m_startTimer->stop();
-    if (m_watch)
-        m_watch->setHoldingWork(false);
     setState(State::Exited);
     if (m_endpoint)
         m_endpoint->close(QStringLiteral("The worker exited before the stream ended: %1.")

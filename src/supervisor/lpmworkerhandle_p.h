@@ -5,6 +5,7 @@
 
 #include "lpmdispatcher_p.h"
 #include "lpmendpoint_p.h"
+#include "lpmlatencywindow_p.h"
 
 #include <lpm/lpmerror.h>
 #include <lpm/lpmstream.h>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 
+class LpmCpuSampler;
 class LpmPendingRequest;
 class LpmStatmReader;
 class LpmWorkerProcess;
@@ -92,9 +94,16 @@ public:
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
     LpmWorkerStatus status() const;
-    // Reads the resident set size from /proc, so even a hung worker's memory is known,
-    // and checks the policies that depend on memory and age.
-    void sampleRss();
+    // Reads the resident set size and CPU time from /proc, so even a hung worker's
+    // figures are known, and checks the policies that depend on memory and age.
+    void sampleHealth();
+    // How long it took to answer a request (for its status' run time).
+    void recordRunTime(qint64 nowNs, qint64 runNs) { m_runTimes.record(nowNs, runNs); }
+    // Adds the time it held work and the time it was up since the last call.
+    void takeWorkerTime(qint64 nowNs, qint64 *busyNs, qint64 *aliveNs);
+    // Since when (ns, monotonic) it has held nothing while ready, or -1 when it holds
+    // work, a connection, or has not been ready.
+    qint64 idleSince() const;
     // Respawns its slot has seen, for its status.
     void setRestarts(int restarts) { m_restarts = restarts; }
 
@@ -134,6 +143,7 @@ private:
     LpmEndpoint *m_endpoint = nullptr;
     LpmWorkerWatch *m_watch = nullptr;
     std::unique_ptr<LpmStatmReader> m_statm;
+    std::unique_ptr<LpmCpuSampler> m_cpu;
     QTimer *m_startTimer = nullptr;
     const int m_slot;
     State m_state = State::Starting;
@@ -148,6 +158,14 @@ private:
     qint64 m_handled = 0;
     int m_restarts = 0;
     QString m_recycledBecause; // set when retired under a recycling policy
+    // Time holding work (ns, monotonic): since when, in all, and as last sampled.
+    bool m_holdingWork = false;
+    qint64 m_busySince = 0;
+    qint64 m_idleSince = 0;
+    qint64 m_busyNs = 0;
+    qint64 m_busySampledNs = 0;
+    qint64 m_aliveSampledAt = 0; // 0: not ready yet
+    LpmLatencyWindow m_runTimes{ 12, 5 }; // a minute in five-second slots
     // Why LPM ended it, when it did (a kill for cause).
     std::optional<LpmWorkerExit::Reason> m_killReason;
     QString m_killDetail;

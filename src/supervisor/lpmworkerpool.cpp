@@ -48,7 +48,7 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
     connect(m_healthTimer, &QTimer::timeout, this, [this] {
         const std::vector<LpmWorkerHandle *> workers = m_workers; // a sample may act
         for (LpmWorkerHandle *worker : workers)
-            worker->sampleRss();
+            worker->sampleHealth();
         Q_EMIT healthSampled();
     });
 }
