@@ -1,5 +1,6 @@
-// A small QML application using the Lpm module: a pool of hashing workers, a list of
-// them with memory bars and a button that sends work.
+// A small QML application using the Lpm module: an autoscaling pool of hashing
+// workers, its metrics, a row per worker with its CPU and memory, and a button that
+// sends work.
 #include <QtCore/qcoreapplication.h>
 #include <QtGui/qguiapplication.h>
 #include <QtQml/qqmlapplicationengine.h>

@@ -2,11 +2,12 @@
 
 #include "lpmqmlevent_p.h"
 #include "lpmqmllogging_p.h"
+#include "lpmqmlrequests_p.h"
 
 #include <lpm/lpmerror.h>
-#include <lpm/lpmresponse.h>
 
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qtimer.h>
 #include <QtQml/qjsengine.h>
 
 /*!
@@ -22,19 +23,18 @@
         program: "/usr/libexec/my-worker"
         count: 2
         Component.onCompleted: start()
-        onOnline: pool.enqueue({ "Hello": "World" }, function (answer, error) {
-            if (error)
-                console.warn(error.code, error.message)
-            else
-                console.log(JSON.stringify(answer))
-        })
+        onOnline: pool.enqueue({ "Hello": "World" }).then(
+                answer => console.log(JSON.stringify(answer)),
+                error => console.warn(error.code, error.message))
     }
     ListView { model: pool.workers; delegate: Text { text: pid + " " + state + " " + rss } }
+    Text { text: pool.metrics.throughput.toFixed(1) + " answers/s" }
     \endqml
 
     The configuration properties are read by start(). Changing them while the pool
-    runs takes effect at the next start() after a kill, except \c count, which
-    resizes a running pool at once.
+    runs takes effect at the next start() after a kill, except \c count,
+    \c maxQueued, \c minCount, \c maxCount and \c idleTimeout, which a running
+    pool follows at once.
 */
 
 namespace {
@@ -59,12 +59,30 @@ LpmQmlSupervisor::State fromCore(LpmSupervisor::State state)
 } // namespace
 
 LpmQmlSupervisor::LpmQmlSupervisor(QObject *parent)
-    : QObject(parent), m_workers(new LpmWorkerModel(this))
+    : QObject(parent),
+      m_workers(new LpmWorkerModel(this)),
+      m_requests(new LpmQmlRequests(this)),
+      m_metricsTimer(new QTimer(this)),
+      m_targetCount(m_config.worker.count)
 {
+    connect(m_requests, &LpmQmlRequests::aboutToSettle, this, &LpmQmlSupervisor::updateQueueLength);
+    m_metricsTimer->setInterval(1000);
+    connect(m_metricsTimer, &QTimer::timeout, this, &LpmQmlSupervisor::refreshMetrics);
 }
 
-// Out of line so that the supervisor (and its workers) go before the model.
-LpmQmlSupervisor::~LpmQmlSupervisor() = default;
+LpmQmlSupervisor::~LpmQmlSupervisor()
+{
+    // The supervisor rejects what is pending with ShuttingDown as it goes; those
+    // replies reach JavaScript from here, while the engine still knows this object.
+    // Its properties no longer change on the way.
+    m_requests->disconnect(this);
+    if (m_supervisor) {
+        m_supervisor->disconnect(this);
+        m_workers->setSupervisor(nullptr);
+        m_supervisor.reset();
+    }
+    m_requests->rejectAll(LpmError(LpmError::Code::ShuttingDown));
+}
 
 void LpmQmlSupervisor::setProgram(const QString &program)
 {
@@ -86,7 +104,9 @@ void LpmQmlSupervisor::setArguments(const QStringList &arguments)
 
 /*!
     \qmlproperty int Supervisor::count
-    The number of workers. Setting it on a running pool resizes it.
+    The number of workers. Setting it on a running pool resizes it. An autoscaling
+    pool (\c maxCount above \c minCount) starts from it and goes on from there;
+    \c targetCount tells how many workers it keeps.
 */
 void LpmQmlSupervisor::setCount(int count)
 {
@@ -96,9 +116,13 @@ void LpmQmlSupervisor::setCount(int count)
     }
     if (m_config.worker.count == count)
         return;
-    m_config.worker.count = count;
-    if (m_supervisor)
-        m_supervisor->resize(count); // also kept for the next start()
+    m_config.worker.count = count; // also kept for the next start()
+    if (m_supervisor) {
+        if (m_config.worker.minCount < 0 || m_config.worker.maxCount < 0)
+            applyWorkerBounds(); // bounds that follow count move first
+        m_supervisor->resize(count);
+    }
+    updateTargetCount();
     Q_EMIT countChanged();
 }
 
@@ -138,6 +162,65 @@ void LpmQmlSupervisor::setRetries(int retries)
     Q_EMIT retriesChanged();
 }
 
+/*!
+    \qmlproperty int Supervisor::maxQueued
+    Requests that may wait for a worker at most; beyond it enqueue() rejects at once
+    with \c QueueFull. 0 (the default): unbounded. A running pool applies it to the
+    requests enqueued from then on.
+*/
+void LpmQmlSupervisor::setMaxQueued(int maxQueued)
+{
+    if (m_config.request.maxQueued == maxQueued)
+        return;
+    m_config.request.maxQueued = maxQueued;
+    if (m_supervisor)
+        m_supervisor->setMaxQueued(maxQueued);
+    Q_EMIT maxQueuedChanged();
+}
+
+/*!
+    \qmlproperty int Supervisor::minCount
+    \qmlproperty int Supervisor::maxCount
+    The autoscaling bounds; -1 (the default): \c count. While requests wait and every
+    worker holds work, the pool grows one worker at a time up to \c maxCount; a
+    worker idle for \c idleTimeout ms is retired while more than \c minCount remain.
+    A running pool is brought within new bounds at once; a pair outside
+    1 <= minCount <= maxCount is ignored with a warning, so set the one that widens
+    the range first.
+*/
+void LpmQmlSupervisor::setMinCount(int count)
+{
+    if (m_config.worker.minCount == count)
+        return;
+    m_config.worker.minCount = count;
+    applyWorkerBounds();
+    Q_EMIT minCountChanged();
+}
+
+void LpmQmlSupervisor::setMaxCount(int count)
+{
+    if (m_config.worker.maxCount == count)
+        return;
+    m_config.worker.maxCount = count;
+    applyWorkerBounds();
+    Q_EMIT maxCountChanged();
+}
+
+/*!
+    \qmlproperty int Supervisor::idleTimeout
+    Milliseconds a worker above \c minCount may stay idle before it is retired
+    (default 60000).
+*/
+void LpmQmlSupervisor::setIdleTimeout(int ms)
+{
+    if (m_config.worker.idleTimeout == ms)
+        return;
+    m_config.worker.idleTimeout = ms;
+    if (m_supervisor)
+        m_supervisor->setIdleTimeout(ms);
+    Q_EMIT idleTimeoutChanged();
+}
+
 bool LpmQmlSupervisor::isOnline() const
 {
     return m_state == State::Online;
@@ -151,6 +234,37 @@ LpmQmlSupervisor::State LpmQmlSupervisor::state() const
 int LpmQmlSupervisor::queueLength() const
 {
     return m_queueLength;
+}
+
+/*!
+    \qmlproperty int Supervisor::targetCount
+    The number of workers the pool keeps: \c count until \c resize() or the
+    autoscaler changes it.
+*/
+
+/*!
+    \qmlproperty poolMetrics Supervisor::metrics
+    What the pool has been doing lately, refreshed every second while it runs (and
+    once when it stops): \c queueWait and \c runTime, each a \c latency with
+    \c count, \c p50, \c p90, \c p99, \c max and \c mean in microseconds over the
+    last 60 s; \c throughput, answers per second over the last 10 s;
+    \c utilization, the share 0..1 of the workers' time spent holding requests; and
+    \c failed, the requests rejected in the window.
+
+    \qml
+    Text { text: (pool.metrics.runTime.p99 / 1000).toFixed(1) + " ms p99" }
+    \endqml
+*/
+
+/*!
+    \qmlmethod void Supervisor::resetMetrics()
+    Starts the metrics afresh; \c metrics shows it at once.
+*/
+void LpmQmlSupervisor::resetMetrics()
+{
+    if (m_supervisor)
+        m_supervisor->resetMetrics();
+    refreshMetrics();
 }
 
 /*!
@@ -174,42 +288,36 @@ bool LpmQmlSupervisor::broadcast(const QString &name, const QJSValue &payload)
 }
 
 /*!
-    \qmlmethod void Supervisor::enqueue(var payload, function callback)
+    \qmlmethod Promise Supervisor::enqueue(var payload, object options, function callback)
     Sends \a payload (a JavaScript value made of objects, arrays, strings, numbers
-    and booleans) to a worker. \a callback, if given, is called once as
+    and booleans) to a worker. \a options, which may be left out, is an object with
+    any of \c priority (higher goes first, FIFO among equals; default 0), \c timeout
+    (milliseconds, -1 for none) and \c retries (re-queues after the worker died, -1
+    for unlimited); those left out take the Supervisor's \c timeout and \c retries.
+
+    Each request ends once, one way. With \a callback, it is called as
     \c {callback(answer, null)} with the worker's answer, or as
     \c {callback(undefined, error)} where \c error is \c {{code, message}}: \c code
     is the name of an LpmError::Code such as \c "TimedOut", \c message a translated
-    sentence.
+    sentence; enqueue() returns \c undefined then. Without a callback it returns a
+    Promise that resolves with the answer or rejects with that error object. A
+    request refused at once (\c QueueFull, \c NotSerializable, \c ShuttingDown)
+    calls the callback before enqueue() returns; its promise is rejected already.
+    When the Supervisor is destroyed, what is pending rejects with \c ShuttingDown.
+
+    \qml
+    pool.enqueue({ "job": 1 }, { "priority": 5 }).then(answer => show(answer),
+                                                     error => console.warn(error.code))
+    pool.enqueue({ "job": 2 }, function (answer, error) { ... })
+    \endqml
 */
-void LpmQmlSupervisor::enqueue(const QJSValue &payload, const QJSValue &callback)
+QJSValue LpmQmlSupervisor::enqueue(const QJSValue &payload, const QJSValue &optionsOrCallback,
+                                   const QJSValue &callback)
 {
-    const bool hasCallback = callback.isCallable();
-    if (!hasCallback && !callback.isUndefined())
-        qCWarning(lcLpmQml) << "Supervisor.enqueue(): the callback is not a function; the answer"
-                               " will be dropped";
-    LpmSupervisor *supervisor = ensureSupervisor();
-    QFuture<LpmResponse> future = supervisor->enqueue(payload.toVariant());
+    const QJSValue promise = m_requests->enqueue(ensureSupervisor(), payload, optionsOrCallback,
+                                                 callback); // undefined with a callback
     updateQueueLength();
-    if (!hasCallback)
-        return;
-    future.then(this, [this, callback](const LpmResponse &response) {
-              QJSEngine *engine = qjsEngine(this);
-              if (engine)
-                  callBack(callback, engine->toScriptValue(response.data()),
-                           QJSValue(QJSValue::NullValue));
-          })
-            .onFailed(this, [this, callback](const LpmError &error) {
-                QJSEngine *engine = qjsEngine(this);
-                if (!engine)
-                    return;
-                QJSValue object = engine->newObject();
-                object.setProperty(QStringLiteral("code"),
-                                   QString::fromLatin1(QMetaEnum::fromType<LpmError::Code>()
-                                                               .valueToKey(int(error.code()))));
-                object.setProperty(QStringLiteral("message"), error.message());
-                callBack(callback, QJSValue(), object);
-            });
+    return promise;
 }
 
 /*!
@@ -254,6 +362,10 @@ LpmSupervisor *LpmQmlSupervisor::ensureSupervisor()
     LpmSupervisor *supervisor = m_supervisor.get();
     connect(supervisor, &LpmSupervisor::stateChanged, this, &LpmQmlSupervisor::updateState);
     connect(supervisor, &LpmSupervisor::healthUpdated, this, &LpmQmlSupervisor::updateQueueLength);
+    connect(supervisor, &LpmSupervisor::queueLengthChanged, this,
+            &LpmQmlSupervisor::updateQueueLength);
+    connect(supervisor, &LpmSupervisor::targetCountChanged, this,
+            &LpmQmlSupervisor::updateTargetCount);
     connect(supervisor, &LpmSupervisor::online, this, &LpmQmlSupervisor::online);
     connect(supervisor, &LpmSupervisor::childSpawned, this, &LpmQmlSupervisor::childSpawned);
     connect(supervisor, &LpmSupervisor::eventReceived, this,
@@ -276,12 +388,26 @@ LpmSupervisor *LpmQmlSupervisor::ensureSupervisor()
     });
     m_workers->setSupervisor(supervisor);
     updateState();
+    updateTargetCount();
+    refreshMetrics();
     return supervisor;
 }
 
 void LpmQmlSupervisor::configChanged()
 {
     m_configChanged = true;
+}
+
+// The running pool follows the bounds at once; the next supervisor takes them from
+// m_config. -1 follows count, as LpmWorkerConfig has it.
+void LpmQmlSupervisor::applyWorkerBounds()
+{
+    if (!m_supervisor)
+        return;
+    const LpmWorkerConfig &worker = m_config.worker;
+    const int minCount = worker.minCount < 0 ? worker.count : worker.minCount;
+    const int maxCount = worker.maxCount < 0 ? qMax(worker.count, minCount) : worker.maxCount;
+    m_supervisor->setWorkerBounds(minCount, maxCount);
 }
 
 void LpmQmlSupervisor::updateState()
@@ -292,6 +418,12 @@ void LpmQmlSupervisor::updateState()
         return;
     const bool wasOnline = isOnline();
     m_state = newState;
+    if (m_state == State::Stopped) {
+        m_metricsTimer->stop();
+        refreshMetrics(); // the last figures stay
+    } else if (!m_metricsTimer->isActive()) {
+        m_metricsTimer->start();
+    }
     Q_EMIT stateChanged();
     if (wasOnline != isOnline())
         Q_EMIT onlineChanged();
@@ -306,10 +438,18 @@ void LpmQmlSupervisor::updateQueueLength()
     Q_EMIT queueLengthChanged();
 }
 
-void LpmQmlSupervisor::callBack(QJSValue callback, const QJSValue &answer, const QJSValue &error)
+void LpmQmlSupervisor::updateTargetCount()
 {
-    updateQueueLength();
-    const QJSValue result = callback.call({ answer, error });
-    if (result.isError())
-        qCWarning(lcLpmQml).noquote() << "an enqueue() callback threw:" << result.toString();
+    const int count = m_supervisor ? m_supervisor->targetCount() : m_config.worker.count;
+    if (count == m_targetCount)
+        return;
+    m_targetCount = count;
+    Q_EMIT targetCountChanged();
+}
+
+// Every time: the figures move with the clock even when nothing happens.
+void LpmQmlSupervisor::refreshMetrics()
+{
+    m_metrics = m_supervisor ? m_supervisor->metrics() : LpmPoolMetrics();
+    Q_EMIT metricsChanged();
 }

@@ -3,6 +3,7 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <lpm/lpmpoolmetrics.h>
 #include <lpm/lpmsupervisor.h>
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworkermodel.h>
@@ -19,6 +20,11 @@
 // object owns one and builds it on start() (again after a stop, when the
 // configuration changed meanwhile).
 class LpmQmlEvent;
+class LpmQmlRequests;
+
+QT_BEGIN_NAMESPACE
+class QTimer;
+QT_END_NAMESPACE
 
 class LpmQmlSupervisor : public QObject
 {
@@ -32,7 +38,15 @@ class LpmQmlSupervisor : public QObject
                        NOTIFY maxRestartsInIntervalChanged)
     Q_PROPERTY(int timeout READ timeout WRITE setTimeout NOTIFY timeoutChanged)
     Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
-    // The worker lifecycle policies (LpmWorkerConfig); they apply from the next start().
+    // The queue bound and the autoscaling bounds (-1: count); they apply at once.
+    Q_PROPERTY(int maxQueued READ maxQueued WRITE setMaxQueued NOTIFY maxQueuedChanged)
+    Q_PROPERTY(int minCount READ minCount WRITE setMinCount NOTIFY minCountChanged)
+    Q_PROPERTY(int maxCount READ maxCount WRITE setMaxCount NOTIFY maxCountChanged)
+    Q_PROPERTY(int idleTimeout READ idleTimeout WRITE setIdleTimeout NOTIFY idleTimeoutChanged)
+    // Requests one worker holds at once at most, 0: no limit (1 suits long CPU-bound
+    // jobs), and the worker lifecycle policies (LpmWorkerConfig); they apply from the
+    // next start().
+    Q_PROPERTY(int maxInFlight READ maxInFlight WRITE setMaxInFlight NOTIFY policiesChanged)
     Q_PROPERTY(int startTimeout READ startTimeout WRITE setStartTimeout NOTIFY policiesChanged)
     Q_PROPERTY(int maxRequests READ maxRequests WRITE setMaxRequests NOTIFY policiesChanged)
     Q_PROPERTY(int maxRequestsJitter READ maxRequestsJitter WRITE setMaxRequestsJitter NOTIFY policiesChanged)
@@ -44,6 +58,9 @@ class LpmQmlSupervisor : public QObject
     Q_PROPERTY(bool online READ isOnline NOTIFY onlineChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(int queueLength READ queueLength NOTIFY queueLengthChanged)
+    Q_PROPERTY(int targetCount READ targetCount NOTIFY targetCountChanged)
+    // Refreshed every second while the pool runs.
+    Q_PROPERTY(LpmPoolMetrics metrics READ metrics NOTIFY metricsChanged)
     Q_PROPERTY(LpmWorkerModel *workers READ workers CONSTANT)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
 public:
@@ -74,6 +91,16 @@ public:
     void setTimeout(int ms);
     int retries() const { return m_config.request.retries; }
     void setRetries(int retries);
+    int maxQueued() const { return m_config.request.maxQueued; }
+    void setMaxQueued(int maxQueued);
+    int minCount() const { return m_config.worker.minCount; }
+    void setMinCount(int count);
+    int maxCount() const { return m_config.worker.maxCount; }
+    void setMaxCount(int count);
+    int idleTimeout() const { return m_config.worker.idleTimeout; }
+    void setIdleTimeout(int ms);
+    int maxInFlight() const { return m_config.worker.maxInFlight; }
+    void setMaxInFlight(int requests) { setPolicy(m_config.worker.maxInFlight, requests); }
     int startTimeout() const { return m_config.worker.startTimeout; }
     void setStartTimeout(int ms) { setPolicy(m_config.worker.startTimeout, ms); }
     int maxRequests() const { return m_config.worker.maxRequests; }
@@ -94,19 +121,26 @@ public:
     bool isOnline() const;
     State state() const;
     int queueLength() const;
+    int targetCount() const { return m_targetCount; }
+    LpmPoolMetrics metrics() const { return m_metrics; }
     LpmWorkerModel *workers() const { return m_workers; }
     QString errorString() const { return m_errorString; }
 
     Q_INVOKABLE void start();
-    // Sends payload to a worker; callback(answer, error) runs once with either the
-    // answer and null, or undefined and an error object {code, message}.
-    Q_INVOKABLE void enqueue(const QJSValue &payload, const QJSValue &callback = QJSValue());
+    // Sends payload to a worker, with options {priority, timeout, retries} if given.
+    // With a callback, callback(answer, error) runs once with either the answer and
+    // null, or undefined and an error object {code, message}; without one, it returns a
+    // Promise that resolves with the answer or rejects with that error object.
+    Q_INVOKABLE QJSValue enqueue(const QJSValue &payload,
+                                 const QJSValue &optionsOrCallback = QJSValue(),
+                                 const QJSValue &callback = QJSValue());
     // Sends an event to every live worker; false (with a warning) if the payload
     // cannot cross processes.
     Q_INVOKABLE bool broadcast(const QString &name, const QJSValue &payload = QJSValue());
     Q_INVOKABLE void softKill();
     Q_INVOKABLE void hardKill();
     Q_INVOKABLE void resize(int count);
+    Q_INVOKABLE void resetMetrics();
 
 Q_SIGNALS:
     void programChanged();
@@ -116,10 +150,16 @@ Q_SIGNALS:
     void maxRestartsInIntervalChanged();
     void timeoutChanged();
     void retriesChanged();
+    void maxQueuedChanged();
+    void minCountChanged();
+    void maxCountChanged();
+    void idleTimeoutChanged();
     void policiesChanged();
     void onlineChanged();
     void stateChanged();
     void queueLengthChanged();
+    void targetCountChanged();
+    void metricsChanged();
     void errorOccurred(const QString &message);
     void online();
     void childSpawned(qint64 pid);
@@ -141,15 +181,21 @@ private:
     }
     LpmSupervisor *ensureSupervisor();
     void configChanged();
+    void applyWorkerBounds();
     void updateState();
     void updateQueueLength();
-    void callBack(QJSValue callback, const QJSValue &answer, const QJSValue &error);
+    void updateTargetCount();
+    void refreshMetrics();
 
     LpmSupervisorConfig m_config;
     bool m_configChanged = false; // since m_supervisor was built
     std::unique_ptr<LpmSupervisor> m_supervisor;
     LpmWorkerModel *m_workers;
+    LpmQmlRequests *m_requests;
+    QTimer *m_metricsTimer;
     State m_state = State::Stopped;
     int m_queueLength = 0;
+    int m_targetCount; // count until a supervisor tells
+    LpmPoolMetrics m_metrics;
     QString m_errorString;
 };

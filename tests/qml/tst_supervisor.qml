@@ -17,6 +17,7 @@ TestCase {
     SignalSpy { id: onlineSpy; target: pool; signalName: "online" }
     SignalSpy { id: spawnSpy; target: pool; signalName: "childSpawned" }
     SignalSpy { id: exitSpy; target: pool; signalName: "workerExited" }
+    SignalSpy { id: metricsSpy; target: pool; signalName: "metricsChanged" }
 
     // Answers every "double" event from JavaScript; remembers what it saw.
     property var seenEvents: []
@@ -142,6 +143,32 @@ TestCase {
             })
             return Object.keys(pids).length === 2
         }, longWait)
+    }
+
+    function test_4d_metricsCountTheRequests() {
+        tryVerify(function () { return pool.metrics.runTime.count > 0 }, longWait)
+        var metrics = pool.metrics
+        verify(metrics.queueWait.count > 0)
+        verify(metrics.runTime.p50 > 0) // microseconds
+        verify(metrics.runTime.p99 >= metrics.runTime.p50)
+        verify(metrics.throughput > 0)
+        verify(metrics.utilization >= 0 && metrics.utilization <= 1)
+        // Refreshed while the pool runs.
+        metricsSpy.clear()
+        metricsSpy.wait(longWait)
+        // The workers' rows have their own figures.
+        tryVerify(function () {
+            for (var i = 0; i < pool.workers.count; ++i) {
+                var row = pool.workers.get(i)
+                if (row.runTime.count > 0 && typeof row.cpuPercent === "number" && row.cpuPercent >= 0)
+                    return true
+            }
+            return false
+        }, longWait)
+
+        pool.resetMetrics()
+        compare(pool.metrics.runTime.count, 0)
+        compare(pool.metrics.queueWait.count, 0)
     }
 
     function test_5_softKillEmptiesModel() {
