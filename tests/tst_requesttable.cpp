@@ -22,9 +22,9 @@ LpmWorkerHandle *worker(int n)
     return reinterpret_cast<LpmWorkerHandle *>(quintptr(0x1000 * (n + 1)));
 }
 
-std::unique_ptr<LpmPendingRequest> request(qint64 createdAt, int timeoutMs = -1)
+std::unique_ptr<LpmPendingRequest> request(qint64 createdAt, int timeoutMs = -1, int priority = 0)
 {
-    return std::make_unique<LpmPendingRequest>(LpmUuid::createV4(), createdAt, timeoutMs, 0);
+    return std::make_unique<LpmPendingRequest>(LpmUuid::createV4(), createdAt, timeoutMs, 0, priority);
 }
 
 } // namespace
@@ -35,6 +35,8 @@ class tst_RequestTable : public QObject
 private Q_SLOTS:
     void queueIsFifoAndSkipsEndedRequests();
     void retriesGoToTheFront();
+    void higherPrioritiesLeaveFirstFifoAmongEquals();
+    void priorityQueueAgainstAReferenceOrder();
     void holdersKnowTheirRequests();
     void takeReleasesFromItsHolder();
     void takeAllKeepsHolders();
@@ -79,6 +81,73 @@ void tst_RequestTable::retriesGoToTheFront()
     QCOMPARE(queued.size(), size_t(2));
     QCOMPARE(queued.at(0).get(), b);
     QCOMPARE(table.size(), 0);
+}
+
+void tst_RequestTable::higherPrioritiesLeaveFirstFifoAmongEquals()
+{
+    LpmRequestTable table;
+    // createdAt tags each request: 1x priority 0, 2x priority 5, 3x priority -1.
+    const std::vector<std::pair<qint64, int>> arrivals = {
+        { 10, 0 }, { 30, -1 }, { 20, 5 }, { 11, 0 }, { 21, 5 }, { 31, -1 }, { 12, 0 },
+    };
+    std::vector<LpmPendingRequest *> added;
+    for (const auto &[tag, priority] : arrivals) {
+        added.push_back(table.insert(request(tag, -1, priority)));
+        table.enqueueBack(added.back());
+    }
+    QCOMPARE(table.queuedCount(), 7);
+    // One that ended while queued is skipped; a retry goes before its equals only.
+    table.take(added[3]->id); // 11
+    LpmPendingRequest *retry = table.insert(request(13, -1, 0));
+    table.enqueueFront(retry);
+    std::vector<qint64> order;
+    while (LpmPendingRequest *front = table.frontQueued()) {
+        order.push_back(front->createdAt);
+        table.popQueued();
+    }
+    QCOMPARE(order, (std::vector<qint64>{ 20, 21, 13, 10, 12, 30, 31 }));
+    QCOMPARE(table.queuedCount(), 0);
+}
+
+void tst_RequestTable::priorityQueueAgainstAReferenceOrder()
+{
+    // Random pushes (back and front), pops and early ends against a std::map keyed by
+    // (-priority, sequence), where a push to the front takes a sequence before all.
+    LpmRequestTable table;
+    std::map<std::pair<int, qint64>, QUuid> reference;
+    std::map<QUuid, std::pair<int, qint64>> where;
+    qint64 backSequence = 0;
+    qint64 frontSequence = 0;
+    QRandomGenerator random(14);
+    for (int step = 0; step < 20000; ++step) {
+        const int action = int(random.bounded(10));
+        if (action < 5) {
+            const int priority = int(random.bounded(4)) - 1;
+            LpmPendingRequest *r = table.insert(request(step, -1, priority));
+            const bool front = action == 0;
+            const qint64 sequence = front ? --frontSequence : ++backSequence;
+            front ? table.enqueueFront(r) : table.enqueueBack(r);
+            reference.emplace(std::make_pair(-priority, sequence), r->id);
+            where.emplace(r->id, std::make_pair(-priority, sequence));
+        } else if (action < 8) {
+            LpmPendingRequest *front = table.frontQueued();
+            QCOMPARE(front != nullptr, !reference.empty());
+            if (!front)
+                continue;
+            QCOMPARE(front->id, reference.begin()->second);
+            table.popQueued();
+            where.erase(reference.begin()->second);
+            reference.erase(reference.begin());
+            table.take(front->id);
+        } else if (!where.empty()) {
+            auto it = where.begin();
+            std::advance(it, random.bounded(int(qMin<size_t>(where.size(), 50))));
+            table.take(it->first);
+            reference.erase(it->second);
+            where.erase(it);
+        }
+        QCOMPARE(table.queuedCount(), int(reference.size()));
+    }
 }
 
 void tst_RequestTable::holdersKnowTheirRequests()

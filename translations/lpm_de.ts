@@ -51,6 +51,10 @@
         <source>The stream&apos;s source failed part-way.</source>
         <translation>Die Quelle des Datenstroms ist unterwegs ausgefallen.</translation>
     </message>
+    <message>
+        <source>Too many requests are waiting for a worker.</source>
+        <translation>Zu viele Anfragen warten auf einen Worker.</translation>
+    </message>
 </context>
 <context>
     <name>LpmSupervisor</name>

@@ -51,6 +51,10 @@
         <source>The stream&apos;s source failed part-way.</source>
         <translation>La source du flux a échoué en cours de route.</translation>
     </message>
+    <message>
+        <source>Too many requests are waiting for a worker.</source>
+        <translation>Trop de requêtes attendent un worker.</translation>
+    </message>
 </context>
 <context>
     <name>LpmSupervisor</name>

@@ -111,8 +111,9 @@ public:
     // gets hardKillRequested() and exits; one still alive after a short grace is killed.
     void hardKill();
     // Grows the pool at once, or retires the workers with the least work, which answer
-    // what they hold and exit. Neither counts as a restart. An autoscaling pool goes on
-    // from there; a count outside its bounds is brought within them, with a warning.
+    // what they hold and exit. Neither counts as a restart. A fixed-size pool's bounds
+    // (minCount = maxCount) follow the count; an autoscaling pool goes on from there,
+    // and a count outside its bounds is brought within them, with a warning.
     void resize(int count);
     // The number of workers the pool maintains (config().worker.count until resize()
     // or autoscaling changes it).
@@ -166,7 +167,7 @@ Q_SIGNALS:
     // The queue's length changed; told at most once per pass of the event loop, so a
     // burst of enqueues costs one emission.
     void queueLengthChanged(int length);
-    // The autoscaler grew or shrank the pool (config().worker.minCount/maxCount).
+    // targetCount() changed: by resize(), setWorkerBounds() or the autoscaler.
     void targetCountChanged(int count);
 
 private:

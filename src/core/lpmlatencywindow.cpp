@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 LpmLatencyWindow::LpmLatencyWindow(int slotCount, int slotSeconds)
     : m_slotSeconds(qMax(1, slotSeconds)), m_slots(size_t(qMax(1, slotCount)))
@@ -36,7 +37,7 @@ LpmLatencyWindow::Slot &LpmLatencyWindow::slotFor(qint64 epoch)
     Slot &slot = m_slots[size_t(epoch % qint64(m_slots.size()))];
     if (slot.epoch != epoch) {
         slot.epoch = epoch;
-        slot.count = slot.max = slot.sum = 0;
+        slot.count = slot.min = slot.max = slot.sum = 0;
         if (slot.buckets)
             slot.buckets->fill(0);
     }
@@ -50,9 +51,10 @@ void LpmLatencyWindow::record(qint64 nowNs, qint64 latencyNs)
     const qint64 micros = qMax<qint64>(0, latencyNs / 1000);
     Slot &slot = slotFor(nowNs / (qint64(m_slotSeconds) * 1000000000));
     ++(*slot.buckets)[size_t(bucketOf(quint64(micros)))];
+    slot.min = slot.count == 0 ? micros : qMin(slot.min, micros);
+    slot.max = qMax(slot.max, micros);
     ++slot.count;
     slot.sum += micros;
-    slot.max = qMax(slot.max, micros);
 }
 
 LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
@@ -61,6 +63,7 @@ LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
     const qint64 oldest = current - qint64(m_slots.size()) + 1;
     std::array<quint64, BucketCount> merged{};
     qint64 count = 0;
+    qint64 min = std::numeric_limits<qint64>::max();
     qint64 max = 0;
     qint64 sum = 0;
     for (const Slot &slot : m_slots) {
@@ -68,6 +71,7 @@ LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
             continue;
         count += slot.count;
         sum += slot.sum;
+        min = qMin(min, slot.min);
         max = qMax(max, slot.max);
         for (int i = 0; i < BucketCount; ++i)
             merged[size_t(i)] += (*slot.buckets)[size_t(i)];
@@ -76,14 +80,15 @@ LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
     latency.setCount(count);
     if (count == 0)
         return latency;
-    // The value below which a share p of the measurements lie (nearest rank).
+    // The value below which a share p of the measurements lie (nearest rank), never
+    // outside the exact extremes.
     const auto percentile = [&](double p) -> qint64 {
         const quint64 rank = quint64(std::max<double>(1.0, std::ceil(p * double(count))));
         quint64 seen = 0;
         for (int i = 0; i < BucketCount; ++i) {
             seen += merged[size_t(i)];
             if (seen >= rank)
-                return qMin<qint64>(qint64(representative(i)), max);
+                return qBound(min, qint64(representative(i)), max);
         }
         return max;
     };
@@ -96,6 +101,6 @@ void LpmLatencyWindow::clear()
 {
     for (Slot &slot : m_slots) {
         slot.epoch = -1;
-        slot.count = slot.max = slot.sum = 0;
+        slot.count = slot.min = slot.max = slot.sum = 0;
     }
 }

@@ -44,6 +44,7 @@ private:
     {
         qint64 epoch = -1; // which slotSeconds-wide period it holds
         qint64 count = 0;
+        qint64 min = 0;
         qint64 max = 0;
         qint64 sum = 0;
         std::unique_ptr<std::array<quint32, BucketCount>> buckets; // made when first used

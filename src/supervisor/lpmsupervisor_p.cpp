@@ -138,8 +138,15 @@ void LpmSupervisorPrivate::resize(int count)
         qCWarning(lcLpmSupervisor) << "resize(" << count << ") ignored: a pool needs a worker";
         return;
     }
+    Q_Q(LpmSupervisor);
+    const int before = pool->targetCount();
+    // A fixed-size pool's bounds follow its count; an autoscaling one keeps its own.
+    if (!autoscaler->isEnabled())
+        autoscaler->setBounds(count, count);
     pool->resize(autoscaler->bounded(count), isRunning());
     checkOnline();
+    if (pool->targetCount() != before)
+        Q_EMIT q->targetCountChanged(pool->targetCount());
 }
 
 bool LpmSupervisorPrivate::setWorkerBounds(int minCount, int maxCount)

@@ -9,7 +9,7 @@
 //   on its first request); listen (serves shared servers: writes its pid to every
 //   connection, and echoes what the client sent first).
 // Broadcasts are acknowledged with an event "broadcast-seen" carrying their payload.
-// Ops: echo (default), sleep {ms}, cancelable {ms}, alloc {mib}, crash,
+// Ops: echo (default), sleep {ms}, spin {ms} (keeps a core busy), cancelable {ms}, alloc {mib}, crash,
 //   crash-with-message, exit {code}, hang, busy {ms}, ack, unserializable, twice,
 //   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count),
 //   event {name, payload} (answers with the supervisor's reply or the error code),
@@ -209,6 +209,14 @@ void handle(LpmRequest *req)
                 LpmWorker::instance()->heartbeat();
         }
         req->respond(withPid({ { QStringLiteral("blocked"), clock.elapsed() } }));
+        return;
+    }
+    if (op == QLatin1String("spin")) { // keeps a core busy for ms, then answers
+        QElapsedTimer clock;
+        clock.start();
+        for (volatile qint64 turns = 0; clock.elapsed() < data.value(QStringLiteral("ms")).toInt(); ++turns) {
+        }
+        req->respond(withPid({ { QStringLiteral("spun"), clock.elapsed() } }));
         return;
     }
     if (op == QLatin1String("busy-loop")) {
