@@ -107,9 +107,9 @@ test_tsan() {
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLPM_SANITIZE=thread \
         -DLPM_BUILD_TESTS=ON -DLPM_BUILD_DEMO=OFF -DLPM_BUILD_QML=OFF \
         -DLPM_BUILD_EXAMPLES=OFF -DLPM_BUILD_BENCH=OFF -DLPM_BUILD_TRANSLATIONS=OFF
-    cmake --build "$dir" -j2 --target tst_threads tst_requesttable tst_events lpm_testworker
+    cmake --build "$dir" -j2 --target tst_threads tst_requesttable tst_events tst_queue lpm_testworker
     TSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1:die_after_fork=0" \
-        run_ctest "$dir" -R "^(tst_threads|tst_requesttable|tst_events)$" "$@"
+        run_ctest "$dir" -R "^(tst_threads|tst_requesttable|tst_events|tst_queue)$" "$@"
 }
 
 # The fuzz targets, each for LPM_FUZZ_SECONDS (30) from the checked-in corpus.

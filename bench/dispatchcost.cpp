@@ -41,7 +41,7 @@ double pickNs(int workers, int decisions)
     return ns;
 }
 
-Queued queued(const QString &workerProgram, int workers, int queued)
+Queued queued(const QString &workerProgram, int workers, int queued, int priorities)
 {
     Queued result;
     LpmSupervisorConfig config;
@@ -53,10 +53,17 @@ Queued queued(const QString &workerProgram, int workers, int queued)
     const QVariantMap payload = BenchCommon::payload();
     // Amortized over the whole queue: a single batch could land on a rehash of the
     // request table and say more about that one moment than about growth.
+    LpmRequestOptions options;
+    quint32 mix = 12345; // a fixed LCG: the same mix every run
     QElapsedTimer timer;
     timer.start();
-    for (int i = 0; i < queued; ++i)
-        supervisor.enqueue(payload).then(count);
+    for (int i = 0; i < queued; ++i) {
+        if (priorities > 1) {
+            mix = mix * 1664525u + 1013904223u;
+            options.priority = int((mix >> 16) % quint32(priorities));
+        }
+        supervisor.enqueue(payload, options).then(count);
+    }
     result.enqueueUs = double(timer.nsecsElapsed()) / 1000.0 / queued;
 
     timer.restart();

@@ -16,7 +16,8 @@ struct Queued
 };
 
 // Through the public API: enqueues `queued` requests before start(), so they all wait
-// in the queue, then starts `workers` workers and times the drain.
-Queued queued(const QString &workerProgram, int workers, int queued);
+// in the queue, then starts `workers` workers and times the drain. With priorities > 1
+// each request gets one of that many priorities, mixed pseudo-randomly.
+Queued queued(const QString &workerProgram, int workers, int queued, int priorities = 1);
 
 } // namespace DispatchCost

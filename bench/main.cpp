@@ -7,7 +7,8 @@
 //   W4  idle worker memory, RSS and PSS (MiB), a moment after online()
 //   W5  a stream through a worker that reads and discards it (MiB/s), with the peak
 //       RSS of both processes
-//   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow
+//   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow, and with
+//       eight priorities mixed (100k, 1M)
 //   W7  connections handed over to workers per second
 //   W9  pipelined echo requests (as W2) with workers recycled every 1,000 requests
 //       (maxRequests), against the same pool without recycling
@@ -267,6 +268,12 @@ void runDispatchCost(const Options &opts, Series *lpm)
         const DispatchCost::Queued q = DispatchCost::queued(WorkerProgram, 2, queued);
         (*lpm)[QStringLiteral("W6_enqueue_us_%1").arg(queueLabel(queued))].append(q.enqueueUs);
         (*lpm)[QStringLiteral("W6_drain_us_%1").arg(queueLabel(queued))].append(q.drainUs);
+    }
+    // Mixed priorities: eight of them, interleaved at random.
+    for (int queued = 100000; queued <= opts.queueMax; queued *= 10) {
+        const DispatchCost::Queued q = DispatchCost::queued(WorkerProgram, 2, queued, 8);
+        (*lpm)[QStringLiteral("W6_enqueue_us_%1_8prio").arg(queueLabel(queued))].append(q.enqueueUs);
+        (*lpm)[QStringLiteral("W6_drain_us_%1_8prio").arg(queueLabel(queued))].append(q.drainUs);
     }
     // The pool grows: the same drain with 64 workers, each decision scanning them all.
     const DispatchCost::Queued wide = DispatchCost::queued(WorkerProgram, 64, 100000);

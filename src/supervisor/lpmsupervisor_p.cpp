@@ -70,6 +70,7 @@ LpmSupervisorPrivate::~LpmSupervisorPrivate()
     settlements.settle();
     if (softKillPromise)
         softKillPromise->finish();
+    router->setAutoscaler(nullptr);
     delete autoscaler;
     delete bridge;
     delete router;
