@@ -49,6 +49,7 @@ LpmLatencyWindow::Slot &LpmLatencyWindow::slotFor(qint64 epoch)
 void LpmLatencyWindow::record(qint64 nowNs, qint64 latencyNs)
 {
     const qint64 micros = qMax<qint64>(0, latencyNs / 1000);
+    m_snapshotEpoch = -1;
     Slot &slot = slotFor(nowNs / (qint64(m_slotSeconds) * 1000000000));
     ++(*slot.buckets)[size_t(bucketOf(quint64(micros)))];
     slot.min = slot.count == 0 ? micros : qMin(slot.min, micros);
@@ -60,6 +61,8 @@ void LpmLatencyWindow::record(qint64 nowNs, qint64 latencyNs)
 LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
 {
     const qint64 current = nowNs / (qint64(m_slotSeconds) * 1000000000);
+    if (current == m_snapshotEpoch)
+        return m_snapshot;
     const qint64 oldest = current - qint64(m_slots.size()) + 1;
     std::array<quint64, BucketCount> merged{};
     qint64 count = 0;
@@ -78,6 +81,8 @@ LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
     }
     LpmLatency latency;
     latency.setCount(count);
+    m_snapshotEpoch = current;
+    m_snapshot = latency;
     if (count == 0)
         return latency;
     // The value below which a share p of the measurements lie (nearest rank), never
@@ -94,11 +99,13 @@ LpmLatency LpmLatencyWindow::snapshot(qint64 nowNs) const
     };
     latency.setPercentiles(percentile(0.50), percentile(0.90), percentile(0.99), max);
     latency.setMean(sum / count);
+    m_snapshot = latency;
     return latency;
 }
 
 void LpmLatencyWindow::clear()
 {
+    m_snapshotEpoch = -1;
     for (Slot &slot : m_slots) {
         slot.epoch = -1;
         slot.count = slot.min = slot.max = slot.sum = 0;

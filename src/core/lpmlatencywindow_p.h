@@ -53,4 +53,7 @@ private:
 
     const int m_slotSeconds;
     std::vector<Slot> m_slots;
+    // The last snapshot, while nothing was recorded since and the window has not moved.
+    mutable LpmLatency m_snapshot;
+    mutable qint64 m_snapshotEpoch = -1;
 };

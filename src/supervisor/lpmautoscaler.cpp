@@ -75,24 +75,28 @@ void LpmAutoscaler::updateIdleCheck()
 
 void LpmAutoscaler::considerGrowth()
 {
-    if (!m_running || m_pool->targetCount() >= m_maxCount || m_pool->respawnsPending() > 0)
+    // Only a pool at its target grows: not before its start, nor while a slot waits
+    // for a refill (a backoff, the restart limit, a program that cannot start), so
+    // growth never gets around the restart policy.
+    if (!m_running || m_pool->targetCount() >= m_maxCount || m_pool->workers().empty()
+        || m_pool->activeCount() < m_pool->targetCount())
         return;
-    int occupied = 0;
+    int waiting = m_router->queuedCount();
     for (const LpmWorkerHandle *worker : m_pool->workers()) {
         if (worker->isStopping())
             continue;
         if (!worker->hasBeenReady() || worker->state() == LpmWorkerHandle::State::Starting)
-            return; // one at a time: the last one grown (or a refill) is not up yet
-        if (worker->load().inFlight == 0 && worker->state() == LpmWorkerHandle::State::Ready)
+            return; // one at a time: the last one grown (or a replacement) is not up yet
+        const int inFlight = worker->load().inFlight;
+        if (inFlight == 0 && worker->state() == LpmWorkerHandle::State::Ready)
             return; // a worker has room for more
-        ++occupied;
+        waiting += qMax(0, inFlight - 1); // behind another in that worker
     }
-    // More requests than workers to hold them: some wait, in the queue or behind others.
-    if (m_router->pendingCount() <= occupied || occupied < m_pool->activeCount())
+    if (waiting == 0)
         return;
     const int count = m_pool->targetCount() + 1;
-    qCDebug(lcLpmSupervisor) << "autoscaling: growing to" << count << "workers,"
-                             << m_router->pendingCount() << "requests pending";
+    qCDebug(lcLpmSupervisor) << "autoscaling: growing to" << count << "workers," << waiting
+                             << "requests waiting";
     m_pool->resize(count, true);
     Q_EMIT resized(count);
 }
@@ -103,15 +107,16 @@ void LpmAutoscaler::retireIdle()
         return;
     const qint64 now = LpmClock::nowNs();
     const qint64 idleNs = qint64(m_idleTimeout) * 1000000;
-    for (const LpmWorkerHandle *worker : m_pool->workers()) {
+    for (LpmWorkerHandle *worker : m_pool->workers()) {
         const qint64 since = worker->idleSince();
         if (since < 0 || worker->isStopping() || now - since < idleNs)
             continue;
-        const int count = m_pool->targetCount() - 1;
-        qCDebug(lcLpmSupervisor) << "autoscaling: worker" << worker->pid() << "idle for"
-                                 << (now - since) / 1000000 << "ms, shrinking to" << count;
-        m_pool->resize(count, true); // retires one with the least work: an idle one
-        Q_EMIT resized(count);
+        const qint64 idleMs = (now - since) / 1000000;
+        if (!m_pool->shrinkRetiring(worker))
+            continue; // a recycle is under way for it
+        qCDebug(lcLpmSupervisor) << "autoscaling: worker" << worker->pid() << "idle for" << idleMs
+                                 << "ms, shrinking to" << m_pool->targetCount();
+        Q_EMIT resized(m_pool->targetCount());
         return; // one per check
     }
 }

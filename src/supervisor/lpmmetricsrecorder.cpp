@@ -32,6 +32,7 @@ void LpmMetricsRecorder::recordFailures(qint64 nowNs, int failures)
 
 void LpmMetricsRecorder::recordWorkerTime(qint64 nowNs, qint64 busyNs, qint64 aliveNs)
 {
+    foldRefusals(nowNs); // every half second, so that refusals count near their time
     Second &second = secondAt(nowNs);
     second.busyNs += busyNs;
     second.aliveNs += aliveNs;

@@ -35,6 +35,7 @@ public:
 
     QFuture<LpmResponse> future() { return promise.future(); }
     bool isFinished() const { return finished; }
+    bool isQueued() const { return queued; }
     // The caller cancelled the future (QFuture::cancel()); it stays cancelled.
     bool isCanceledByCaller() const { return !finished && promise.isCanceled(); }
 

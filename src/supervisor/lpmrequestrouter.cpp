@@ -12,8 +12,7 @@
 
 #include <lpm/lpmstream.h>
 
-#include <QtCore/qdeadlinetimer.h>
-#include <QtCore/qscopeguard.h>
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qabstractsocket.h>
 
@@ -35,10 +34,10 @@ LpmRequestRouter::LpmRequestRouter(const LpmSupervisorConfig &config, LpmWorkerP
     : QObject(parent),
       m_config(config),
       m_pool(pool),
+      m_gate(m_table, config.request.maxQueued),
       m_deadlineTimer(new QTimer(this)),
       m_cancelSweep(new QTimer(this)),
-      m_metrics(LpmClock::nowNs()),
-      m_maxQueued(qMax(0, config.request.maxQueued))
+      m_metrics(LpmClock::nowNs())
 {
     m_deadlineTimer->setSingleShot(true);
     m_deadlineTimer->setTimerType(Qt::PreciseTimer);
@@ -51,14 +50,9 @@ LpmRequestRouter::LpmRequestRouter(const LpmSupervisorConfig &config, LpmWorkerP
 
 LpmRequestRouter::~LpmRequestRouter()
 {
-    // Threads waiting for room return (false) before the members they use go.
-    {
-        QMutexLocker lock(&m_roomMutex);
-        m_closing = true;
-        m_roomAvailable.wakeAll();
-    }
-    while (m_roomWaiters.load(std::memory_order_acquire) > 0)
-        QThread::yieldCurrentThread();
+    // Requests still on their way from other threads end (with ShuttingDown) while
+    // everything they may call back into is still here.
+    QCoreApplication::removePostedEvents(this);
 }
 
 // --- accepting ------------------------------------------------------------------
@@ -135,7 +129,8 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QAbstrac
     // releases our copy without shutting the connection down.
     request->socketFd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 3);
     if (request->socketFd < 0) {
-        releaseQueueRoom(request.get());
+        if (std::exchange(request->holdsQueueRoom, false))
+            m_gate.release();
         request->reject(LpmError(LpmError::Code::InvalidStream, QString::fromLocal8Bit(std::strerror(errno))));
         return acceptFromAnyThread(std::move(request));
     }
@@ -167,18 +162,14 @@ QFuture<LpmResponse> LpmRequestRouter::acceptFromAnyThread(std::unique_ptr<LpmPe
 
 bool LpmRequestRouter::reserveQueueRoom(LpmPendingRequest *request)
 {
-    const int bound = maxQueued();
-    if (bound <= 0 || request->holdsQueueRoom)
+    if (request->holdsQueueRoom)
         return true;
-    // Counted first, checked after: two threads racing for the last place may both be
-    // refused, never both let in.
-    const int inTransit = m_inTransit.fetch_add(1, std::memory_order_acq_rel) + 1;
-    const int queued = m_table.queuedCountFromAnyThread();
-    if (queued + inTransit <= bound) {
+    int queued = 0;
+    int bound = 0;
+    if (m_gate.reserve(&queued, &bound)) {
         request->holdsQueueRoom = true;
         return true;
     }
-    m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
     qCDebug(lcLpmSupervisor) << "queue full:" << queued << "queued, bound" << bound;
     request->reject(LpmError(LpmError::Code::QueueFull,
                              QStringLiteral("%1 requests already wait for a worker (request.maxQueued is %2).")
@@ -187,25 +178,11 @@ bool LpmRequestRouter::reserveQueueRoom(LpmPendingRequest *request)
     return false;
 }
 
-void LpmRequestRouter::releaseQueueRoom(LpmPendingRequest *request)
-{
-    if (request->holdsQueueRoom) {
-        request->holdsQueueRoom = false;
-        m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
-    }
-}
-
-bool LpmRequestRouter::hasQueueRoom() const
-{
-    const int bound = maxQueued();
-    return bound <= 0
-            || m_table.queuedCountFromAnyThread() + m_inTransit.load(std::memory_order_acquire) < bound;
-}
-
 void LpmRequestRouter::setMaxQueued(int maxQueued)
 {
-    m_maxQueued.store(qMax(0, maxQueued), std::memory_order_relaxed);
-    noteQueueLength(); // a wider bound may let waiters in
+    m_gate.setMaxQueued(maxQueued);
+    // A wider bound may let waiters in; told from the router's thread.
+    QMetaObject::invokeMethod(this, &LpmRequestRouter::flushQueueLength, Qt::QueuedConnection);
 }
 
 bool LpmRequestRouter::waitForQueueRoom(int msecs)
@@ -213,23 +190,9 @@ bool LpmRequestRouter::waitForQueueRoom(int msecs)
     if (QThread::currentThread() == thread()) {
         qCWarning(lcLpmSupervisor) << "waitForQueueRoom() called in the supervisor's thread, "
                                       "which makes the room: not waiting";
-        return hasQueueRoom();
+        return m_gate.hasRoom();
     }
-    m_roomWaiters.fetch_add(1, std::memory_order_acq_rel);
-    bool room;
-    {
-        QMutexLocker lock(&m_roomMutex);
-        const QDeadlineTimer deadline(msecs < 0 ? QDeadlineTimer::Forever : QDeadlineTimer(msecs));
-        while (!(room = hasQueueRoom()) && !m_closing) {
-            if (!m_roomAvailable.wait(&m_roomMutex, deadline)) {
-                room = hasQueueRoom();
-                break;
-            }
-        }
-        room = room && !m_closing;
-    }
-    m_roomWaiters.fetch_sub(1, std::memory_order_acq_rel); // the last use of this object
-    return room;
+    return m_gate.waitForRoom(msecs);
 }
 
 void LpmRequestRouter::noteQueueLength()
@@ -243,10 +206,8 @@ void LpmRequestRouter::noteQueueLength()
 void LpmRequestRouter::flushQueueLength()
 {
     m_lengthFlushPending = false;
-    if (m_roomWaiters.load(std::memory_order_acquire) > 0 && hasQueueRoom()) {
-        QMutexLocker lock(&m_roomMutex);
-        m_roomAvailable.wakeAll();
-    }
+    if (m_gate.hasWaiters() && m_gate.hasRoom())
+        m_gate.wakeWaiters();
     const int length = m_table.queuedCount();
     if (length != m_toldLength) {
         m_toldLength = length;
@@ -263,53 +224,52 @@ void LpmRequestRouter::recordFailures(const LpmSettlements &settlements)
 void LpmRequestRouter::accept(std::unique_ptr<LpmPendingRequest> request)
 {
     // Its place against the bound is given up once it is queued, sent or rejected:
-    // never before, or another thread could slip in between.
+    // never before, or another thread could slip in between. A rejection is settled
+    // after that, last.
     const bool heldRoom = std::exchange(request->holdsQueueRoom, false);
-    const auto giveUpRoom = qScopeGuard([this, heldRoom] {
-        if (!heldRoom)
-            return;
-        m_inTransit.fetch_sub(1, std::memory_order_acq_rel);
-        if (m_roomWaiters.load(std::memory_order_relaxed) > 0)
-            noteQueueLength();
-    });
+    LpmSettlements settlements;
     if (m_refusal) {
-        m_metrics.recordFailures(LpmClock::nowNs(), 1);
-        request->reject(*m_refusal);
-        return;
-    }
-    if (const auto reason = m_pool->unservableReason()) {
-        m_metrics.recordFailures(LpmClock::nowNs(), 1);
-        request->reject(*reason);
-        return;
-    }
-    LpmPendingRequest *raw = m_table.insert(std::move(request));
-    if (!m_cancelSweep->isActive())
-        m_cancelSweep->start();
-    if (raw->timeoutMs >= 0) {
-        m_table.setDeadline(raw, raw->createdAt + qint64(raw->timeoutMs) * 1000000);
-        armDeadline();
-    }
-    // FIFO: a request may go straight to a worker only when nothing waits before it.
-    if (m_table.queuedCount() == 0) {
-        QString error;
-        if (LpmWorkerHandle *target = pickFor(raw)) {
-            const bool targetWasIdle = target->load().inFlight == 0;
-            if (sendTo(target, raw, &error)) {
-                if (!targetWasIdle && m_autoscaler)
-                    m_autoscaler->noteDemand(); // it waits behind another in that worker
-                return;
-            }
-            if (!error.isEmpty()) {
-                m_metrics.recordFailures(LpmClock::nowNs(), 1);
-                m_table.take(raw->id)->reject(LpmError(LpmError::Code::StreamFailed, error));
-                return;
-            }
+        settlements.reject(std::move(request), *m_refusal);
+    } else if (const auto reason = m_pool->unservableReason()) {
+        settlements.reject(std::move(request), *reason);
+    } else {
+        LpmPendingRequest *raw = m_table.insert(std::move(request));
+        if (!m_cancelSweep->isActive())
+            m_cancelSweep->start();
+        if (raw->timeoutMs >= 0) {
+            m_table.setDeadline(raw, raw->createdAt + qint64(raw->timeoutMs) * 1000000);
+            armDeadline();
         }
+        bool waits = true;
+        // FIFO: a request may go straight to a worker only when nothing waits before it.
+        if (m_table.queuedCount() == 0) {
+            QString error;
+            if (LpmWorkerHandle *target = pickFor(raw)) {
+                const bool targetWasIdle = target->load().inFlight == 0;
+                if (sendTo(target, raw, &error))
+                    waits = !targetWasIdle; // behind another in that worker
+                else if (!error.isEmpty())
+                    settlements.reject(m_table.take(raw->id), LpmError(LpmError::Code::StreamFailed, error));
+                else
+                    m_table.enqueueBack(raw);
+            } else {
+                m_table.enqueueBack(raw);
+            }
+        } else {
+            m_table.enqueueBack(raw);
+        }
+        if (raw->isQueued())
+            noteQueueLength();
+        if (waits && m_autoscaler && settlements.isEmpty())
+            m_autoscaler->noteDemand();
     }
-    m_table.enqueueBack(raw);
-    noteQueueLength();
-    if (m_autoscaler)
-        m_autoscaler->noteDemand();
+    if (heldRoom) {
+        m_gate.release();
+        if (m_gate.hasWaiters())
+            noteQueueLength();
+    }
+    recordFailures(settlements);
+    settlements.settle();
 }
 
 // --- dispatch -------------------------------------------------------------------
@@ -372,7 +332,7 @@ void LpmRequestRouter::afterChange(LpmSettlements &settlements)
     if (m_table.size() == 0)
         m_cancelSweep->stop();
     recordFailures(settlements);
-    if (m_table.queuedCount() != m_toldLength || m_roomWaiters.load(std::memory_order_relaxed) > 0)
+    if (m_table.queuedCount() != m_toldLength || m_gate.hasWaiters())
         noteQueueLength();
     if (m_table.queuedCount() == 0)
         Q_EMIT queueEmpty();
@@ -540,4 +500,24 @@ void LpmRequestRouter::sampleWorkerTime()
     for (LpmWorkerHandle *worker : m_pool->workers())
         worker->takeWorkerTime(now, &busy, &alive);
     m_metrics.recordWorkerTime(now, busy, alive);
+}
+
+void LpmRequestRouter::sampleExitedWorker(LpmWorkerHandle *worker)
+{
+    const qint64 now = LpmClock::nowNs();
+    qint64 busy = 0;
+    qint64 alive = 0;
+    worker->takeWorkerTime(now, &busy, &alive); // up to its exit
+    m_metrics.recordWorkerTime(now, busy, alive);
+}
+
+void LpmRequestRouter::resetMetrics()
+{
+    // The workers' time so far goes, so the first sample after counts from now.
+    const qint64 now = LpmClock::nowNs();
+    qint64 busy = 0;
+    qint64 alive = 0;
+    for (LpmWorkerHandle *worker : m_pool->workers())
+        worker->takeWorkerTime(now, &busy, &alive);
+    m_metrics.reset(now);
 }

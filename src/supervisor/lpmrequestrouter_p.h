@@ -5,6 +5,7 @@
 
 #include "lpmclock_p.h"
 #include "lpmmetricsrecorder_p.h"
+#include "lpmqueuegate_p.h"
 #include "lpmrequesttable_p.h"
 #include "lpmsettlements_p.h"
 
@@ -12,11 +13,8 @@
 #include <lpm/lpmworkerexit.h>
 
 #include <QtCore/qfuture.h>
-#include <QtCore/qmutex.h>
 #include <QtCore/qobject.h>
-#include <QtCore/qwaitcondition.h>
 
-#include <atomic>
 #include <optional>
 
 class LpmAutoscaler;
@@ -72,16 +70,18 @@ public:
     qint64 handledCount() const { return m_handled; }
 
     // The queue bound (request.maxQueued; 0: none). Any thread.
-    int maxQueued() const { return m_maxQueued.load(std::memory_order_relaxed); }
+    int maxQueued() const { return m_gate.maxQueued(); }
     void setMaxQueued(int maxQueued);
     // Blocks the calling thread (not the supervisor's) until enqueue() would not
     // reject with QueueFull, at most msecs (-1: no limit). True if there is room.
     bool waitForQueueRoom(int msecs);
 
     LpmPoolMetrics metrics() { return m_metrics.snapshot(LpmClock::nowNs()); }
-    void resetMetrics() { m_metrics.reset(LpmClock::nowNs()); }
-    // Adds the workers' busy and alive time since the last sample.
+    void resetMetrics();
+    // Adds the workers' busy and alive time since the last sample; of one that
+    // exited, up to its exit.
     void sampleWorkerTime();
+    void sampleExitedWorker(LpmWorkerHandle *worker);
 
 Q_SIGNALS:
     // Nothing is queued (any more): a draining pool may retire idle workers.
@@ -96,8 +96,6 @@ private:
     QFuture<LpmResponse> acceptFromAnyThread(std::unique_ptr<LpmPendingRequest> request);
     // Any thread: counts the request against the queue bound, or rejects it.
     bool reserveQueueRoom(LpmPendingRequest *request);
-    void releaseQueueRoom(LpmPendingRequest *request);
-    bool hasQueueRoom() const;
     // The queue's length may have changed: tell it (and wake who waits for room) soon.
     void noteQueueLength();
     void flushQueueLength();
@@ -118,6 +116,7 @@ private:
     const LpmSupervisorConfig m_config;
     LpmWorkerPool *const m_pool;
     LpmRequestTable m_table;
+    LpmQueueGate m_gate; // after the table: its waiters read the table until they leave
     QTimer *m_deadlineTimer;
     qint64 m_armedFor = 0;
     QTimer *m_cancelSweep;
@@ -125,15 +124,6 @@ private:
     qint64 m_handled = 0;
     LpmMetricsRecorder m_metrics;
     LpmAutoscaler *m_autoscaler = nullptr;
-
-    // The queue bound: requests queued, plus those accepted in another thread and on
-    // their way here, never exceed it.
-    std::atomic<int> m_maxQueued;
-    std::atomic<int> m_inTransit{ 0 };
     bool m_lengthFlushPending = false;
     int m_toldLength = 0;
-    QMutex m_roomMutex;
-    QWaitCondition m_roomAvailable;
-    std::atomic<int> m_roomWaiters{ 0 };
-    bool m_closing = false; // guarded by m_roomMutex
 };

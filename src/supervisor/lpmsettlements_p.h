@@ -44,12 +44,13 @@ public:
         other.m_items.clear();
     }
     bool isEmpty() const { return m_items.empty(); }
-    // Those to be rejected (a cancellation is not a failure).
+    // Those to be rejected whose caller had not cancelled them (a cancellation is not
+    // a failure).
     int rejectionCount() const
     {
         int count = 0;
         for (const Item &item : m_items)
-            count += item.error ? 1 : 0;
+            count += item.error && !item.request->isCanceledByCaller() ? 1 : 0;
         return count;
     }
 

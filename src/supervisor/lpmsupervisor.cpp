@@ -188,7 +188,8 @@ void LpmSupervisor::setMaxQueued(int maxQueued)
     \code
     // in a producer thread
     for (const QVariant &job : jobs) {
-        supervisor->waitForQueueRoom();
+        if (!supervisor->waitForQueueRoom())
+            break; // the supervisor is going away
         futures.append(supervisor->enqueue(job)); // QueueFull only if another took the room
     }
     \endcode

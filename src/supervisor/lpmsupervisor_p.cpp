@@ -63,6 +63,10 @@ LpmSupervisorPrivate::LpmSupervisorPrivate(LpmSupervisor *q, const LpmSupervisor
 
 LpmSupervisorPrivate::~LpmSupervisorPrivate()
 {
+    // Nothing new is taken, nor grown, while what is pending ends: continuations run
+    // inside and may call back.
+    router->setRefusal(LpmError(LpmError::Code::ShuttingDown));
+    autoscaler->setRunning(false);
     // Taken while the workers are still there to be told; ended once they are gone.
     LpmSettlements settlements = router->takeAll(LpmError(LpmError::Code::ShuttingDown));
     pool->stopAll();
@@ -275,7 +279,7 @@ void LpmSupervisorPrivate::wire(LpmWorkerHandle *worker)
     });
     QObject::connect(worker, &LpmWorkerHandle::statusChanged, q, [q, worker] {
         if (worker->pid() != 0 && worker->state() != LpmWorkerHandle::State::Exited)
-            Q_EMIT q->workerStateChanged(worker->pid(), worker->status().state());
+            Q_EMIT q->workerStateChanged(worker->pid(), worker->publicState());
     });
     QObject::connect(worker, &LpmWorkerHandle::answered, q,
                      [this, worker](const QUuid &id, const QVariant &data, LpmStream *stream) {
@@ -305,6 +309,7 @@ void LpmSupervisorPrivate::onWorkerReady()
 void LpmSupervisorPrivate::onWorkerExited(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
 {
     Q_Q(LpmSupervisor);
+    router->sampleExitedWorker(worker); // its last busy time, before it is forgotten
     pool->remove(worker, exit);
     const bool failedToStart = exit.reason() == LpmWorkerExit::Reason::FailedToStart;
     if (!failedToStart) {

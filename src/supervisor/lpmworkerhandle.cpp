@@ -243,24 +243,27 @@ void LpmWorkerHandle::killFor(LpmWorkerExit::Reason reason, const QString &why)
     m_process->killGroup();
 }
 
+LpmWorkerStatus::State LpmWorkerHandle::publicState() const
+{
+    if (m_stopping)
+        return LpmWorkerStatus::State::Draining;
+    switch (m_state) {
+    case State::Starting:
+        return LpmWorkerStatus::State::Starting;
+    case State::Ready:
+        return LpmWorkerStatus::State::Ready;
+    case State::Busy:
+    case State::Exited:
+        break;
+    }
+    return LpmWorkerStatus::State::Busy;
+}
+
 LpmWorkerStatus LpmWorkerHandle::status() const
 {
     LpmWorkerStatus status;
     status.setHealth(m_health);
-    switch (m_state) {
-    case State::Starting:
-        status.setState(LpmWorkerStatus::State::Starting);
-        break;
-    case State::Ready:
-        status.setState(LpmWorkerStatus::State::Ready);
-        break;
-    case State::Busy:
-    case State::Exited:
-        status.setState(LpmWorkerStatus::State::Busy);
-        break;
-    }
-    if (m_stopping)
-        status.setState(LpmWorkerStatus::State::Draining);
+    status.setState(publicState());
     status.setInFlight(m_load.inFlight);
     status.setSockets(m_load.sockets);
     status.setHandled(m_handled);
@@ -304,13 +307,14 @@ void LpmWorkerHandle::workChanged()
 
 void LpmWorkerHandle::takeWorkerTime(qint64 nowNs, qint64 *busyNs, qint64 *aliveNs)
 {
-    if (m_aliveSampledAt == 0 || m_state == State::Exited)
-        return;
-    const qint64 busy = m_busyNs + (m_holdingWork ? nowNs - m_busySince : 0);
+    if (m_aliveSampledAt == 0)
+        return; // never ready: not counted
+    const qint64 until = m_state == State::Exited ? m_exitedAt : nowNs; // holds nothing then
+    const qint64 busy = m_busyNs + (m_holdingWork ? until - m_busySince : 0);
     *busyNs += busy - m_busySampledNs;
-    *aliveNs += nowNs - m_aliveSampledAt;
+    *aliveNs += qMax<qint64>(0, until - m_aliveSampledAt);
     m_busySampledNs = busy;
-    m_aliveSampledAt = nowNs;
+    m_aliveSampledAt = qMax(m_aliveSampledAt, until);
 }
 
 qint64 LpmWorkerHandle::idleSince() const
@@ -336,9 +340,11 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         return;
     case MessageType::Ready:
         if (!m_hasBeenReady) {
-            m_aliveSampledAt = m_idleSince = LpmClock::nowNs();
+            m_aliveSampledAt = LpmClock::nowNs();
             m_busySampledNs = m_busyNs;
         }
+        if (!m_holdingWork) // idle from now (after busy() too), not since its last work
+            m_idleSince = LpmClock::nowNs();
         m_hasBeenReady = true;
         m_load.hasBeenReady = true;
         if (m_startTimer)
@@ -372,6 +378,8 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
     case MessageType::SocketClosed:
         if (m_sockets.remove(message.id)) {
             m_load.sockets = int(m_sockets.size());
+            if (m_load.sockets == 0 && !m_holdingWork)
+                m_idleSince = LpmClock::nowNs(); // it served the connection until now
             Q_EMIT roomAvailable();
         }
         return;
@@ -489,6 +497,7 @@ void LpmWorkerHandle::finish()
     m_load.sockets = 0;
     m_load.inFlight = 0;
     workChanged(); // holds nothing now
+    m_exitedAt = LpmClock::nowNs();
     m_abandoned.clear();
     if (m_startTimer)
         m_startTimer->stop();

@@ -94,6 +94,8 @@ public:
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
     LpmWorkerStatus status() const;
+    // status().state() without building a snapshot.
+    LpmWorkerStatus::State publicState() const;
     // Reads the resident set size and CPU time from /proc, so even a hung worker's
     // figures are known, and checks the policies that depend on memory and age.
     void sampleHealth();
@@ -165,6 +167,7 @@ private:
     qint64 m_busyNs = 0;
     qint64 m_busySampledNs = 0;
     qint64 m_aliveSampledAt = 0; // 0: not ready yet
+    qint64 m_exitedAt = 0;
     LpmLatencyWindow m_runTimes{ 12, 5 }; // a minute in five-second slots
     // Why LPM ended it, when it did (a kill for cause).
     std::optional<LpmWorkerExit::Reason> m_killReason;

@@ -226,6 +226,15 @@ void LpmWorkerPool::resize(int count, bool running)
     }
 }
 
+bool LpmWorkerPool::shrinkRetiring(LpmWorkerHandle *worker)
+{
+    if (worker->isStopping() || isBeingReplaced(worker) || m_replacements.count(worker))
+        return false;
+    --m_targetCount;
+    worker->retire();
+    return true;
+}
+
 void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
 {
     const auto it = std::find(m_workers.begin(), m_workers.end(), worker);

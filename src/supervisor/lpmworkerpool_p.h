@@ -66,6 +66,9 @@ public:
     void replaceLost(bool draining, bool workWaiting);
     // Draining: every worker holding nothing is asked to stop.
     void retireIdle();
+    // Shrinks the target by one and retires this worker, idle; false (nothing done) if
+    // a recycle replaces it or it is a replacement still starting.
+    bool shrinkRetiring(LpmWorkerHandle *worker);
     void hardKillAll(int graceMs);
     // For destruction: every worker is stopped at once and waited for together, at
     // most StopGraceMs, then the rest are killed. Blocks; emits nothing.

@@ -9,7 +9,8 @@
 //   on its first request); listen (serves shared servers: writes its pid to every
 //   connection, and echoes what the client sent first).
 // Broadcasts are acknowledged with an event "broadcast-seen" carrying their payload.
-// Ops: echo (default), sleep {ms}, spin {ms} (keeps a core busy), cancelable {ms}, alloc {mib}, crash,
+// Ops: echo (default), sleep {ms}, spin {ms, file} (keeps a core busy that long or
+//   until file exists), wait-file {file} (answers once file exists), cancelable {ms}, alloc {mib}, crash,
 //   crash-with-message, exit {code}, hang, busy {ms}, ack, unserializable, twice,
 //   garbage, unknown-id, stats (canceled requests seen), requests (ongoing count),
 //   event {name, payload} (answers with the supervisor's reply or the error code),
@@ -45,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include <unistd.h>
@@ -211,12 +213,30 @@ void handle(LpmRequest *req)
         req->respond(withPid({ { QStringLiteral("blocked"), clock.elapsed() } }));
         return;
     }
-    if (op == QLatin1String("spin")) { // keeps a core busy for ms, then answers
+    if (op == QLatin1String("spin")) { // keeps a core busy for ms (or until file exists)
+        const QString gate = data.value(QStringLiteral("file")).toString();
+        const int ms = data.value(QStringLiteral("ms"), 60000).toInt();
         QElapsedTimer clock;
         clock.start();
-        for (volatile qint64 turns = 0; clock.elapsed() < data.value(QStringLiteral("ms")).toInt(); ++turns) {
+        for (volatile qint64 turns = 0; clock.elapsed() < ms; ++turns) {
+            if (!gate.isEmpty() && turns % 100000 == 0 && QFile::exists(gate))
+                break;
         }
         req->respond(withPid({ { QStringLiteral("spun"), clock.elapsed() } }));
+        return;
+    }
+    if (op == QLatin1String("wait-file")) { // answers once file exists (at most 60 s)
+        const QString gate = data.value(QStringLiteral("file")).toString();
+        auto *poll = new QTimer(req);
+        const auto clock = std::make_shared<QElapsedTimer>();
+        clock->start();
+        QObject::connect(poll, &QTimer::timeout, req, [req, poll, gate, clock] {
+            if (!QFile::exists(gate) && clock->elapsed() < 60000)
+                return;
+            poll->stop();
+            req->respond(withPid({ { QStringLiteral("waited"), clock->elapsed() } }));
+        });
+        poll->start(10);
         return;
     }
     if (op == QLatin1String("busy-loop")) {
