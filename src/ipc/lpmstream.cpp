@@ -95,25 +95,43 @@ LpmStream::LpmStream() : d_ptr(new LpmStreamPrivate)
     d_ptr->q_ptr = this;
 }
 
+/*!
+    Destroys the stream and closes its end of the socketpair.
+*/
 LpmStream::~LpmStream() = default;
 
+/*!
+    Returns \c true: the bytes can be read once, in order, as they come.
+*/
 bool LpmStream::isSequential() const
 {
     return true;
 }
 
+/*!
+    Returns the bytes that have arrived and can be read now.
+*/
 qint64 LpmStream::bytesAvailable() const
 {
     const QLocalSocket &socket = d_func()->socket;
     return QIODevice::bytesAvailable() + (socket.isOpen() ? socket.bytesAvailable() : 0);
 }
 
+/*!
+    Returns \c true once the stream has ended, finished or failed, and every byte
+    that arrived has been read.
+*/
 bool LpmStream::atEnd() const
 {
     Q_D(const LpmStream);
     return d->settled && bytesAvailable() == 0;
 }
 
+/*!
+    Blocks until bytes are available to read or \a msecs milliseconds have passed
+    (-1: no limit). Returns \c true if bytes are available. Never call it in a thread
+    whose event loop must run for the bytes to come, such as the sending worker's.
+*/
 bool LpmStream::waitForReadyRead(int msecs)
 {
     Q_D(LpmStream);
@@ -122,18 +140,47 @@ bool LpmStream::waitForReadyRead(int msecs)
     return d->attached && d->socket.waitForReadyRead(msecs);
 }
 
+/*!
+    Returns \c true once every byte has arrived and the sender's source ended
+    cleanly; finished() was emitted then.
+*/
 bool LpmStream::isFinished() const
 {
     Q_D(const LpmStream);
     return d->settled && d->endOk;
 }
 
+/*!
+    Returns \c true once the stream failed: the source failed part-way or the
+    sender died. errorString() says why; the bytes that arrived before stay readable.
+*/
 bool LpmStream::hasError() const
 {
     Q_D(const LpmStream);
     return d->settled && !d->endOk;
 }
 
+/*!
+    \fn void LpmStream::finished()
+
+    This signal is emitted once every byte has arrived and the sender's source ended
+    cleanly, right after readChannelFinished(). atEnd() is \c true once the bytes
+    have been read.
+*/
+
+/*!
+    \fn void LpmStream::errorOccurred(const QString &errorString)
+
+    This signal is emitted when the source failed part-way or the sender died;
+    \a errorString says which, as errorString() does. A failed stream is never
+    mistaken for a short one.
+*/
+
+/*!
+    Reads up to \a maxSize bytes that have arrived into \a data and returns how many
+    were read: 0 when none are there yet, -1 at the end of the stream (or of what
+    arrived before an error).
+*/
 qint64 LpmStream::readData(char *data, qint64 maxSize)
 {
     Q_D(LpmStream);
@@ -143,6 +190,12 @@ qint64 LpmStream::readData(char *data, qint64 maxSize)
     return d->settled ? -1 : 0; // -1: end of the stream (or of what arrived before an error)
 }
 
+/*!
+    \fn qint64 LpmStream::writeData(const char *data, qint64 size)
+
+    Returns -1 and writes nothing from \a data (\a size bytes): the stream is
+    read-only.
+*/
 qint64 LpmStream::writeData(const char *, qint64)
 {
     return -1; // read-only

@@ -141,7 +141,47 @@ void LpmWorkerModelPrivate::refresh()
 }
 
 /*!
-    Constructs an empty model; setSupervisor() gives it a pool to follow.
+    \enum LpmWorkerModel::Role
+
+    The roles of a row, each named in roleNames() for QML.
+
+    \value PidRole \c pid, qint64: the worker's process id.
+    \value StateRole \c state, QString: "starting", "ready", "busy" or "draining"
+           (stateName()).
+    \value RssRole \c rss, qint64: resident memory in bytes.
+    \value HeapUsedRole \c heapUsed, qint64: C heap in use, in bytes.
+    \value HeapTotalRole \c heapTotal, qint64: C heap reserved, in bytes.
+    \value InFlightRole \c inFlight, int: requests sent to the worker and not yet
+           answered.
+    \value HandledRole \c handled, qint64: requests the worker answered.
+    \value SocketsRole \c sockets, int: handed-over connections the worker holds.
+    \value RestartsRole \c restarts, int: respawns of the worker's slot after a crash.
+    \value StatusRole \c status, LpmWorkerStatus: the whole snapshot, for C++.
+    \value SlotRole \c slot, int: the worker's slot (\c LPM_WORKER_INDEX), 0 to
+           count - 1.
+    \value CpuPercentRole \c cpuPercent, double: CPU use lately, in percent of one core.
+    \value RunTimeRole \c runTime, LpmLatency: its requests' run times over the last
+           minute (in QML \c runTime.p50, \c runTime.p99, \c runTime.count, ...).
+
+    Qt::DisplayRole (\c display) shows the pid and the state, as "1234 (ready)".
+*/
+
+/*!
+    \property LpmWorkerModel::supervisor
+    \brief the supervisor whose workers the model shows; \c nullptr for none.
+
+    Setting it resets the rows to the supervisor's current
+    LpmSupervisor::workers(). A supervisor that is destroyed leaves the model empty.
+*/
+
+/*!
+    \property LpmWorkerModel::count
+    \brief the number of rows: the supervisor's live workers.
+*/
+
+/*!
+    Constructs an empty model with \a parent; setSupervisor() gives it a pool to
+    follow.
 */
 LpmWorkerModel::LpmWorkerModel(QObject *parent)
     : QAbstractListModel(parent), d_ptr(new LpmWorkerModelPrivate(this))
@@ -149,7 +189,7 @@ LpmWorkerModel::LpmWorkerModel(QObject *parent)
 }
 
 /*!
-    Constructs a model that follows \a supervisor.
+    Constructs a model with \a parent that follows \a supervisor.
 */
 LpmWorkerModel::LpmWorkerModel(LpmSupervisor *supervisor, QObject *parent)
     : LpmWorkerModel(parent)
@@ -157,6 +197,9 @@ LpmWorkerModel::LpmWorkerModel(LpmSupervisor *supervisor, QObject *parent)
     setSupervisor(supervisor);
 }
 
+/*!
+    Destroys the model; the supervisor is left alone.
+*/
 LpmWorkerModel::~LpmWorkerModel()
 {
     Q_D(LpmWorkerModel);
@@ -195,6 +238,9 @@ int LpmWorkerModel::count() const
     return int(d_func()->rows.size());
 }
 
+/*!
+    Returns the row showing the worker with process id \a pid, or -1.
+*/
 int LpmWorkerModel::rowOfPid(qint64 pid) const
 {
     Q_D(const LpmWorkerModel);
@@ -205,6 +251,10 @@ int LpmWorkerModel::rowOfPid(qint64 pid) const
     return -1;
 }
 
+/*!
+    Returns the snapshot shown in \a row; a default LpmWorkerStatus when \a row is
+    out of range.
+*/
 LpmWorkerStatus LpmWorkerModel::status(int row) const
 {
     Q_D(const LpmWorkerModel);
@@ -230,11 +280,19 @@ QVariantMap LpmWorkerModel::get(int row) const
     return result;
 }
 
+/*!
+    Returns count() for the root; 0 for any valid \a parent, since the model is a
+    flat list.
+*/
 int LpmWorkerModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : count();
 }
 
+/*!
+    Returns the value of \a role (an LpmWorkerModel::Role or Qt::DisplayRole) for
+    the worker at \a index, or an invalid QVariant.
+*/
 QVariant LpmWorkerModel::data(const QModelIndex &index, int role) const
 {
     Q_D(const LpmWorkerModel);
@@ -275,6 +333,11 @@ QVariant LpmWorkerModel::data(const QModelIndex &index, int role) const
     }
 }
 
+/*!
+    Returns the names QML sees the roles by: \c display, \c pid, \c state, \c rss,
+    \c heapUsed, \c heapTotal, \c inFlight, \c handled, \c sockets, \c restarts,
+    \c slot, \c cpuPercent, \c runTime and \c status.
+*/
 QHash<int, QByteArray> LpmWorkerModel::roleNames() const
 {
     return {
@@ -294,6 +357,20 @@ QHash<int, QByteArray> LpmWorkerModel::roleNames() const
         { StatusRole, "status" },
     };
 }
+
+/*!
+    \fn void LpmWorkerModel::supervisorChanged()
+
+    This signal is emitted when the model follows another supervisor, or none
+    because the one it followed was destroyed.
+*/
+
+/*!
+    \fn void LpmWorkerModel::countChanged()
+
+    This signal is emitted when rows are inserted or removed, as workers spawn and
+    exit.
+*/
 
 /*!
     Returns the name StateRole gives \a state: "starting", "ready", "busy" or

@@ -84,6 +84,10 @@ LpmQmlSupervisor::~LpmQmlSupervisor()
     m_requests->rejectAll(LpmError(LpmError::Code::ShuttingDown));
 }
 
+/*!
+    \qmlproperty string Supervisor::program
+    The worker executable (LpmWorkerConfig::program).
+*/
 void LpmQmlSupervisor::setProgram(const QString &program)
 {
     if (m_config.worker.program == program)
@@ -93,6 +97,10 @@ void LpmQmlSupervisor::setProgram(const QString &program)
     Q_EMIT programChanged();
 }
 
+/*!
+    \qmlproperty list<string> Supervisor::arguments
+    The arguments passed to every worker.
+*/
 void LpmQmlSupervisor::setArguments(const QStringList &arguments)
 {
     if (m_config.worker.arguments == arguments)
@@ -126,6 +134,12 @@ void LpmQmlSupervisor::setCount(int count)
     Q_EMIT countChanged();
 }
 
+/*!
+    \qmlproperty int Supervisor::restarts
+    \qmlproperty int Supervisor::maxRestartsInInterval
+    The restart policy: at most \c restarts respawns of dead workers (default 5)
+    within any \c maxRestartsInInterval seconds (default 120).
+*/
 void LpmQmlSupervisor::setRestarts(int restarts)
 {
     if (m_config.worker.restarts == restarts)
@@ -144,6 +158,13 @@ void LpmQmlSupervisor::setMaxRestartsInInterval(int seconds)
     Q_EMIT maxRestartsInIntervalChanged();
 }
 
+/*!
+    \qmlproperty int Supervisor::timeout
+    \qmlproperty int Supervisor::retries
+    The defaults of every request: its timeout in milliseconds (-1, the default:
+    none) and how many times it is queued again after its worker died (default 0;
+    -1: unlimited). enqueue()'s options override them per request.
+*/
 void LpmQmlSupervisor::setTimeout(int ms)
 {
     if (m_config.request.timeout == ms)
@@ -221,16 +242,95 @@ void LpmQmlSupervisor::setIdleTimeout(int ms)
     Q_EMIT idleTimeoutChanged();
 }
 
+/*!
+    \qmlproperty int Supervisor::maxInFlight
+    \qmlproperty int Supervisor::startTimeout
+    \qmlproperty int Supervisor::maxRequests
+    \qmlproperty int Supervisor::maxRequestsJitter
+    \qmlproperty int Supervisor::maxMemory
+    \qmlproperty int Supervisor::maxAge
+    \qmlproperty int Supervisor::hangTimeout
+    \qmlproperty int Supervisor::backoffInitial
+    \qmlproperty int Supervisor::backoffMax
+    The requests one worker holds at once at most (0: no limit) and the worker
+    lifecycle policies, as LpmWorkerConfig documents them, with its defaults. They
+    apply from the next start().
+*/
+
+/*!
+    \qmlproperty bool Supervisor::online
+    Whether every worker has called ready(): \c state is \c Supervisor.Online.
+*/
 bool LpmQmlSupervisor::isOnline() const
 {
     return m_state == State::Online;
 }
 
+/*!
+    \qmlproperty enumeration Supervisor::state
+    Where the pool stands, as LpmSupervisor::State:
+
+    \value Supervisor.Stopped No worker runs.
+    \value Supervisor.Starting Workers are starting.
+    \value Supervisor.Online Every worker is ready.
+    \value Supervisor.Draining softKill(): finishing accepted work.
+    \value Supervisor.Stopping hardKill(): waiting for the workers to exit.
+*/
 LpmQmlSupervisor::State LpmQmlSupervisor::state() const
 {
     return m_state;
 }
 
+/*!
+    \qmlproperty int Supervisor::queueLength
+    The requests waiting for a worker.
+*/
+
+/*!
+    \qmlproperty WorkerModel Supervisor::workers
+    One row per live worker, for views: the roles \c pid, \c state, \c rss,
+    \c heapUsed, \c heapTotal, \c inFlight, \c handled, \c sockets, \c restarts,
+    \c slot, \c cpuPercent and \c runTime.
+*/
+
+/*!
+    \qmlproperty string Supervisor::errorString
+    A translated description of the last error, as errorOccurred() told it.
+*/
+
+/*!
+    \qmlsignal Supervisor::online()
+    Emitted once every worker has called ready() after start().
+*/
+
+/*!
+    \qmlsignal Supervisor::childSpawned(int pid)
+    Emitted each time a worker process with \a pid starts, restarts included.
+*/
+
+/*!
+    \qmlsignal Supervisor::workerExited(int pid, int exitCode, bool crashed, string reason)
+    Emitted for every worker exit: the worker \a pid ended with \a exitCode, or with
+    the signal of that number when \a crashed is \c true; \a reason is the name of
+    the LpmWorkerExit::Reason ("Crashed", "Recycled", "Hung", ...).
+*/
+
+/*!
+    \qmlsignal Supervisor::restartLimitReached()
+    Emitted when the restart policy refuses to replace a dead worker.
+*/
+
+/*!
+    \qmlsignal Supervisor::eventReceived(string name, Event event)
+    Emitted when a worker sends the custom event \a name; answer \a event, which
+    JavaScript owns, with \c{event.respond()} now or later.
+*/
+
+/*!
+    \qmlsignal Supervisor::errorOccurred(string message)
+    Emitted when something goes wrong outside a request (a worker program that
+    cannot start, a crash, the restart limit); \a message is errorString.
+*/
 int LpmQmlSupervisor::queueLength() const
 {
     return m_queueLength;
@@ -280,7 +380,8 @@ void LpmQmlSupervisor::start()
 
 /*!
     \qmlmethod bool Supervisor::broadcast(string name, var payload)
-    Sends the event \a name with \a payload to every live worker.
+    Sends the event \a name with \a payload to every live worker. Returns \c false,
+    with a warning, if the payload cannot cross processes.
 */
 bool LpmQmlSupervisor::broadcast(const QString &name, const QJSValue &payload)
 {

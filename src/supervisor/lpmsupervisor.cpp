@@ -34,6 +34,48 @@
     called from any thread.
 */
 
+/*!
+    \enum LpmSupervisor::State
+
+    Where the pool stands.
+
+    \value Stopped No worker runs: not started yet, or stopped by a kill.
+    \value Starting Workers are being spawned and have not all called
+           LpmWorker::ready().
+    \value Online Every worker called LpmWorker::ready() at least once.
+    \value Draining softKill(): finishing accepted work, then stopping the workers.
+    \value Stopping hardKill(): waiting for the workers to exit.
+*/
+
+/*!
+    \enum LpmSupervisor::Error
+
+    What went wrong last, outside any one request (see error()).
+
+    \value NoError Nothing went wrong.
+    \value WorkerFailedToStart The worker program is missing or not executable.
+    \value WorkerCrashed A worker exited without being asked to.
+    \value RestartLimitReached The restart policy refused to replace a dead worker.
+    \value ProtocolError A worker sent something malformed and was dropped.
+*/
+
+/*!
+    \property LpmSupervisor::state
+    \brief where the pool stands: stopped, starting, online, draining or stopping.
+*/
+
+/*!
+    \property LpmSupervisor::queueLength
+    \brief the requests waiting for a worker.
+
+    Reading it is thread-safe: it gives the count as it was lately. The notifier,
+    queueLengthChanged(), is told at most once per pass of the event loop.
+*/
+
+/*!
+    Constructs a supervisor with \a parent for a pool configured by \a config. No
+    worker starts before start().
+*/
 LpmSupervisor::LpmSupervisor(const LpmSupervisorConfig &config, QObject *parent)
     : QObject(parent), d_ptr(new LpmSupervisorPrivate(this, config))
 {
@@ -47,6 +89,12 @@ LpmSupervisor::LpmSupervisor(const LpmSupervisorConfig &config, QObject *parent)
 */
 LpmSupervisor::~LpmSupervisor() = default;
 
+/*!
+    Returns the configuration as it stands now: the one given to the constructor,
+    with the worker count, the autoscaling bounds, the idle timeout and the queue
+    bound as resize(), setWorkerBounds(), setIdleTimeout() and setMaxQueued() (or
+    the autoscaler) left them.
+*/
 LpmSupervisorConfig LpmSupervisor::config() const
 {
     Q_D(const LpmSupervisor);
@@ -64,11 +112,19 @@ LpmSupervisor::State LpmSupervisor::state() const
     return d_func()->state;
 }
 
+/*!
+    Returns what went wrong last; NoError until something did.
+
+    \sa errorString(), errorOccurred()
+*/
 LpmSupervisor::Error LpmSupervisor::error() const
 {
     return d_func()->error;
 }
 
+/*!
+    Returns a translated description of the last error(); empty while there is none.
+*/
 QString LpmSupervisor::errorString() const
 {
     return d_func()->errorString;
@@ -85,6 +141,8 @@ void LpmSupervisor::start()
 
 /*!
     Queues \a payload for a worker and returns the future of its answer. Thread-safe.
+    \a options override the configuration's LpmRequestConfig::timeout and
+    LpmRequestConfig::retries for this request and give it a priority.
 
     The payload is encoded at once, in the calling thread: a value that cannot cross
     the process boundary (see the README for the types that can) rejects the future
@@ -120,6 +178,9 @@ QFuture<LpmResponse> LpmSupervisor::enqueue(const QVariant &payload, QAbstractSo
     return d_func()->router->enqueue(payload, socket, options);
 }
 
+/*!
+    Returns the latest memory figures of every live worker, in spawn order.
+*/
 QList<LpmWorkerHealth> LpmSupervisor::health() const
 {
     QList<LpmWorkerHealth> result;
@@ -128,16 +189,38 @@ QList<LpmWorkerHealth> LpmSupervisor::health() const
     return result;
 }
 
+/*!
+    Sends the event \a name with \a payload to every live worker
+    (LpmWorker::eventReceived()). Workers spawned later do not get past broadcasts.
+
+    Returns \c false, with a warning, if the payload cannot cross processes; nothing
+    is sent then.
+*/
 bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload)
 {
     return d_func()->bridge->broadcast(name, payload);
 }
 
+/*!
+    \overload
+
+    Shares the listening \a server with every worker, now and every worker spawned
+    later (LpmWorker::serverReceived(), with \a name and \a payload): each accepts
+    on the same socket, so the kernel spreads the connections, and a respawned
+    worker receives it again. The server stops accepting here (pauseAccepting());
+    the pool keeps its own copy of the socket, so \a server may be deleted.
+
+    Returns \c false, with a warning, if \a server is not listening or the payload
+    cannot cross processes.
+*/
 bool LpmSupervisor::broadcast(const QString &name, const QVariant &payload, QTcpServer *server)
 {
     return d_func()->bridge->broadcast(name, payload, server);
 }
 
+/*!
+    Returns the state, load and figures of every live worker, in spawn order.
+*/
 QList<LpmWorkerStatus> LpmSupervisor::workers() const
 {
     QList<LpmWorkerStatus> result;
@@ -146,21 +229,36 @@ QList<LpmWorkerStatus> LpmSupervisor::workers() const
     return result;
 }
 
+/*!
+    Returns the respawns of dead workers since construction; growth by resize() or
+    the autoscaler and recycling are not restarts.
+*/
 int LpmSupervisor::restartCount() const
 {
     return d_func()->pool->restartCount();
 }
 
+/*!
+    Returns the slots waiting out their backoff (LpmWorkerConfig::backoffInitial)
+    before a new worker fills them.
+*/
 int LpmSupervisor::respawnsPending() const
 {
     return d_func()->pool->respawnsPending();
 }
 
+/*!
+    Returns the requests answered since construction (resolved, not rejected).
+*/
 qint64 LpmSupervisor::handledCount() const
 {
     return d_func()->router->handledCount();
 }
 
+/*!
+    Returns the requests accepted and not yet answered or rejected, queued and in
+    flight.
+*/
 int LpmSupervisor::pendingCount() const
 {
     return d_func()->router->pendingCount();
@@ -199,26 +297,49 @@ bool LpmSupervisor::waitForQueueRoom(int msecs)
     return d_func()->router->waitForQueueRoom(msecs);
 }
 
+/*!
+    Returns what the pool has been doing lately: queue wait and run time over the
+    last 60 s, throughput over the last 10 s, utilization and failures.
+
+    \snippet usage.cpp metrics
+*/
 LpmPoolMetrics LpmSupervisor::metrics() const
 {
     return d_func()->router->metrics();
 }
 
+/*!
+    Starts the metrics afresh. The figures of each worker's LpmWorkerStatus are kept.
+*/
 void LpmSupervisor::resetMetrics()
 {
     d_func()->router->resetMetrics();
 }
 
+/*!
+    Changes the autoscaling bounds, LpmWorkerConfig::minCount and
+    LpmWorkerConfig::maxCount, to \a minCount and \a maxCount, and brings the pool
+    within them at once. Returns \c false, with a warning, unless
+    1 <= \a minCount <= \a maxCount.
+*/
 bool LpmSupervisor::setWorkerBounds(int minCount, int maxCount)
 {
     return d_func()->setWorkerBounds(minCount, maxCount);
 }
 
+/*!
+    Sets LpmWorkerConfig::idleTimeout to \a ms: how long a worker above the minimum
+    count may stay idle before the autoscaler retires it.
+*/
 void LpmSupervisor::setIdleTimeout(int ms)
 {
     d_func()->autoscaler->setIdleTimeout(ms);
 }
 
+/*!
+    Returns the number of workers the pool maintains: LpmWorkerConfig::count until
+    resize(), setWorkerBounds() or the autoscaler changes it.
+*/
 int LpmSupervisor::targetCount() const
 {
     return d_func()->pool->targetCount();
@@ -249,6 +370,106 @@ void LpmSupervisor::hardKill()
     d_func()->hardKill();
 }
 
+/*!
+    \fn void LpmSupervisor::online()
+
+    This signal is emitted once every worker has called LpmWorker::ready(), after
+    start().
+*/
+
+/*!
+    \fn void LpmSupervisor::childSpawned(qint64 pid)
+
+    This signal is emitted each time a worker process with \a pid starts, including
+    restarts and replacements.
+*/
+
+/*!
+    \fn void LpmSupervisor::workerExited(const LpmWorkerExit &exit)
+
+    This signal is emitted for every worker exit, asked for (a kill, a resize, a
+    recycle) or not (a crash, a hang): \a exit tells who it was, how it ended and why.
+*/
+
+/*!
+    \fn void LpmSupervisor::respawnScheduled(int slot, int delayMs)
+
+    This signal is emitted when the \a slot whose worker crashed will be refilled
+    after its backoff, in \a delayMs milliseconds.
+*/
+
+/*!
+    \fn void LpmSupervisor::restartLimitReached()
+
+    This signal is emitted when the restart policy refuses to replace a dead worker
+    (LpmWorkerConfig::restarts within LpmWorkerConfig::maxRestartsInInterval).
+*/
+
+/*!
+    \fn void LpmSupervisor::workerStateChanged(qint64 pid, LpmWorkerStatus::State state)
+
+    This signal is emitted when the worker \a pid changes to \a state (ready, busy,
+    draining); its status is in workers().
+*/
+
+/*!
+    \fn void LpmSupervisor::healthUpdated()
+
+    This signal is emitted when fresh health figures arrive: at most every 500 ms
+    per worker, and after answers. health() and workers() have them.
+*/
+
+/*!
+    \fn void LpmSupervisor::interrupted()
+
+    This signal is emitted when SIGINT arrives. While something is connected, that
+    replaces the default, which is hardKill() and QCoreApplication::quit().
+
+    \snippet hello-supervisor.cpp supervisor
+*/
+
+/*!
+    \fn void LpmSupervisor::eventReceived(const QString &name, const LpmEvent &event)
+
+    This signal is emitted when a worker sends the custom event \a name
+    (LpmWorker::sendEvent()). Answer \a event with LpmEvent::respond(), now or later
+    from a copy; an event nobody keeps or answers rejects the worker's future with
+    LpmError::Code::NoAnswer.
+*/
+
+/*!
+    \fn void LpmSupervisor::stateChanged(LpmSupervisor::State state)
+
+    This signal is emitted when the pool's \a state changes.
+*/
+
+/*!
+    \fn void LpmSupervisor::errorOccurred(LpmSupervisor::Error error)
+
+    This signal is emitted when \a error happens; errorString() describes it.
+*/
+
+/*!
+    \fn void LpmSupervisor::queueLengthChanged(int length)
+
+    This signal is emitted when the queue's \a length changes; at most once per pass
+    of the event loop, so a burst of enqueues costs one emission.
+*/
+
+/*!
+    \fn void LpmSupervisor::targetCountChanged(int count)
+
+    This signal is emitted when targetCount() changes to \a count: by resize(),
+    setWorkerBounds() or the autoscaler.
+*/
+
+/*!
+    Grows the pool to \a count workers at once, or retires the workers with the least
+    work, which answer what they hold and exit. Neither counts as a restart. A
+    fixed-size pool's bounds (minCount = maxCount) follow the count; an autoscaling
+    pool goes on from there, and a count outside its bounds is brought within them,
+    with a warning. A count below 1 is ignored with a warning.
+*/
 void LpmSupervisor::resize(int count)
 {
     d_func()->resize(count);

@@ -39,6 +39,10 @@ LpmRequest::LpmRequest(LpmWorkerPrivate *worker, const QUuid &id, qint64 created
     d->data = data;
 }
 
+/*!
+    Destroys the request. The worker deletes it (later) once it is answered or
+    canceled; a stream that came with it goes with it, a handed-over socket does not.
+*/
 LpmRequest::~LpmRequest() = default;
 
 void LpmRequestPrivate::attachStream(LpmStream *incoming)
@@ -89,56 +93,113 @@ void LpmRequestPrivate::cancel()
     q->deleteLater();
 }
 
+/*!
+    \property LpmRequest::data
+    \brief the payload the supervisor enqueued.
+*/
 QVariant LpmRequest::data() const
 {
     return d_func()->data;
 }
 
+/*!
+    \property LpmRequest::id
+    \brief the request's id, a random UUID (version 4), the same as the
+    supervisor's LpmResponse::id().
+*/
 QUuid LpmRequest::id() const
 {
     return d_func()->id;
 }
 
+/*!
+    Returns when the supervisor enqueued the request: nanoseconds on the monotonic
+    clock, comparable with the worker's own clock.
+*/
 qint64 LpmRequest::createdAt() const
 {
     return d_func()->createdAt;
 }
 
+/*!
+    Returns \c true once respond() or ack() was called.
+*/
 bool LpmRequest::isAnswered() const
 {
     return d_func()->answered;
 }
 
+/*!
+    Returns \c true once the supervisor gave up on this request (it timed out or its
+    future was canceled); an answer is then dropped. Long-running handlers may watch
+    canceled() and stop early.
+*/
 bool LpmRequest::isCanceled() const
 {
     return d_func()->canceled;
 }
 
+/*!
+    Returns \c true when the supervisor sent a stream with the request
+    (LpmSupervisor::enqueue(const QVariant &, QIODevice *, const LpmRequestOptions &)).
+*/
 bool LpmRequest::hasStream() const
 {
     return d_func()->stream != nullptr;
 }
 
+/*!
+    Returns the stream the supervisor sent with the request, an LpmStream readable
+    as bytes arrive and owned by the request, or \c nullptr.
+*/
 QIODevice *LpmRequest::stream() const
 {
     return d_func()->stream;
 }
 
+/*!
+    Returns \c true when the supervisor handed a connection over with the request
+    (LpmSupervisor::enqueue(const QVariant &, QAbstractSocket *, const LpmRequestOptions &)),
+    even once that connection is gone.
+*/
 bool LpmRequest::hasSocket() const
 {
     return d_func()->hadSocket;
 }
 
+/*!
+    Returns the connection the supervisor handed over, connected, with any bytes the
+    supervisor had already read waiting first; or \c nullptr. It belongs to the
+    worker and is deleted once disconnected; it outlives the request.
+*/
 QTcpSocket *LpmRequest::socket() const
 {
     return d_func()->socket;
 }
 
+/*!
+    Sends \a answer to the supervisor, whose future resolves with it; the request is
+    deleted later.
+
+    Returns \c false, with a warning under \c lpm.worker, when the request was
+    already answered or the answer cannot cross the process boundary (the
+    supervisor's future then rejects with LpmError::Code::NotSerializable). A
+    canceled request drops the answer and returns \c false.
+*/
 bool LpmRequest::respond(const QVariant &answer)
 {
     return respond(answer, nullptr);
 }
 
+/*!
+    \overload
+
+    Answers with \a answer and a stream: the supervisor's future resolves once the
+    answer arrives, and its LpmResponse::stream() delivers the bytes of \a device
+    after. \a device must be open for reading and live in the worker's thread;
+    without a parent other than this request, the worker takes it and deletes it
+    when the stream is sent. Returns \c false as respond(const QVariant &) does.
+*/
 bool LpmRequest::respond(const QVariant &answer, QIODevice *device)
 {
     Q_D(LpmRequest);
@@ -158,6 +219,23 @@ bool LpmRequest::respond(const QVariant &answer, QIODevice *device)
     return sent;
 }
 
+/*!
+    \fn void LpmRequest::answered()
+
+    This signal is emitted when the request is answered, by respond() or ack().
+*/
+
+/*!
+    \fn void LpmRequest::canceled()
+
+    This signal is emitted when the supervisor gives up on this request (it timed
+    out or its future was canceled). The request is deleted later, as if answered.
+*/
+
+/*!
+    Answers with nothing: the supervisor's future resolves with a null
+    LpmResponse::data(). Returns \c false as respond() does.
+*/
 bool LpmRequest::ack()
 {
     return respond(QVariant());
