@@ -8,7 +8,8 @@ REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
     qt6-declarative-dev qt6-declarative-dev-tools
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
     qml6-module-qtquick-window qml6-module-qttest
-    qt6-charts-dev qt6-tools-dev qt6-l10n-tools"
+    qt6-charts-dev qt6-tools-dev qt6-l10n-tools
+    qt6-documentation-tools"
 # The fuzz targets are built with clang and its libFuzzer runtime.
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
@@ -36,6 +37,9 @@ Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
   bench  runs lpm-bench, passing ARGS on; with --peers first, runs
          bench/peers/run-all.sh instead (LPM against the original npm
          package, Python's pools and Node's IPC, in one table)
+  docs   builds the API reference with qdoc into \$LPM_BUILD_DIR/docs/html (open
+         index.html), failing on any qdoc warning or undocumented public API; a
+         pass of ./run.sh test too (alone: ./run.sh test --docs)
   help   shows this text
 EOF
 }
@@ -112,6 +116,14 @@ test_tsan() {
         run_ctest "$dir" -R "^(tst_threads|tst_requesttable|tst_events|tst_queue)$" "$@"
 }
 
+# The API reference in the plain build directory: qdoc, then lpm-doccheck, each of
+# which fails the pass on any warning or undocumented public declaration.
+test_docs() {
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$BUILD_DIR" -j2 --target docs
+    echo "API reference: $BUILD_DIR/docs/html/index.html"
+}
+
 # The fuzz targets, each for LPM_FUZZ_SECONDS (30) from the checked-in corpus.
 test_fuzz() {
     local dir="${BUILD_DIR}-fuzz"
@@ -148,9 +160,10 @@ case "$command" in
             --sanitize) shift; test_sanitize "$@" ;;
             --tsan) shift; test_tsan "$@" ;;
             --fuzz) shift; test_fuzz "$@" ;;
+            --docs) test_docs ;;
             "")
                 started=$SECONDS
-                for pass in plain sanitize tsan fuzz; do
+                for pass in plain docs sanitize tsan fuzz; do
                     echo "== test pass: $pass (at $((SECONDS - started)) s)"
                     "test_$pass"
                 done
@@ -158,6 +171,10 @@ case "$command" in
                 ;;
             *) test_plain "$@" ;;
         esac
+        ;;
+    docs)
+        ensure_packages
+        test_docs
         ;;
     bench)
         if [[ "${1:-}" == "--peers" ]]; then
