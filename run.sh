@@ -12,11 +12,14 @@ REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
     qt6-documentation-tools"
 # The fuzz targets are built with clang and its libFuzzer runtime.
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
+# CPack runs dpkg-shlibdeps and file to make the Debian packages.
+DEB_TOOL_PACKAGES="dpkg-dev file"
 
 # Relative paths below are the repository's, wherever the script is called from.
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 BUILD_DIR="${LPM_BUILD_DIR:-build}"
+PACKAGE_DIR="${BUILD_DIR}-package"
 
 usage() {
     cat <<EOF
@@ -28,12 +31,16 @@ Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
   demo   runs the lpm-monitor GUI, passing ARGS on (see ./run.sh demo --help;
          without a display: --offscreen --screenshot FILE --seconds N)
   hello  runs the hello-supervisor example, passing ARGS on
+  package
+         builds the Debian packages liblpm0, liblpm-dev and qml6-module-lpm (a
+         release build for the prefix /usr, in build-package) and prints their paths
   test   runs the whole test suite, as CI does: the tests with ctest, again built
          with AddressSanitizer and UBSan (in build-sanitize), the threading tests
-         under ThreadSanitizer (build-tsan), and the fuzz targets for a bounded
-         time (build-fuzz, clang). One pass alone: --plain, --sanitize, --tsan or
-         --fuzz; ctest ARGS after it (e.g. ./run.sh test --plain -R tst_codec;
-         ARGS alone mean --plain)
+         under ThreadSanitizer (build-tsan), the fuzz targets for a bounded
+         time (build-fuzz, clang), and the Debian packages installed with apt-get,
+         built against and removed again (as root only). One pass alone: --plain,
+         --sanitize, --tsan, --fuzz or --package; ctest ARGS after it (e.g.
+         ./run.sh test --plain -R tst_codec; ARGS alone mean --plain)
   bench  runs lpm-bench, passing ARGS on; with --peers first, runs
          bench/peers/run-all.sh instead (LPM against the original npm
          package, Python's pools and Node's IPC, in one table)
@@ -135,6 +142,142 @@ test_fuzz() {
     run_ctest "$dir" "$@"
 }
 
+# A release build for the prefix /usr with the QML module where Debian's Qt looks for
+# QML modules, packed by CPack into one .deb per install component
+# (cmake/LpmPackaging.cmake). Leaves only these .debs in $PACKAGE_DIR.
+make_packages() {
+    local qml_dir debs deb
+    qml_dir="$(qtpaths6 --query QT_INSTALL_QML)" # /usr/lib/<multiarch>/qt6/qml
+    # No RPATH: the libraries and the plugin find each other in the system's paths.
+    cmake -S . -B "$PACKAGE_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_INSTALL_PREFIX=/usr "-DLPM_INSTALL_QMLDIR=${qml_dir#/usr/}" \
+        -DCMAKE_SKIP_INSTALL_RPATH=ON -DLPM_BUILD_QML=ON -DLPM_BUILD_TRANSLATIONS=ON \
+        -DLPM_BUILD_TESTS=OFF -DLPM_BUILD_DEMO=OFF -DLPM_BUILD_EXAMPLES=OFF \
+        -DLPM_BUILD_BENCH=OFF
+    cmake --build "$PACKAGE_DIR" -j2
+    rm -f "$PACKAGE_DIR"/*.deb
+    (cd "$PACKAGE_DIR" && cpack -G DEB)
+    # These three and no more: a file installed outside the components would have
+    # made a package of its own.
+    debs="$(for deb in "$PACKAGE_DIR"/*.deb; do dpkg-deb -f "$deb" Package; done | LC_ALL=C sort | xargs)"
+    if [[ ! "$debs" =~ ^liblpm-dev\ liblpm[0-9]+\ qml6-module-lpm$ ]]; then
+        echo "cpack made the packages '$debs'; expected liblpm-dev, liblpm<SOVERSION> and" \
+             "qml6-module-lpm (an install() without a COMPONENT?)" >&2
+        exit 1
+    fi
+}
+
+# What dpkg has installed, one package a line.
+installed_packages() {
+    dpkg-query -W -f='${db:Status-Status} ${Package}\n' | awk '$1 == "installed" { print $2 }' |
+        LC_ALL=C sort -u
+}
+
+# The package pass changes the system, so it runs only where it can undo that and
+# leaves alone what it did not install.
+check_package_pass_allowed() {
+    local others
+    if [[ "$(id -u)" -ne 0 ]]; then
+        echo "The package pass installs and removes Debian packages and needs root:" \
+             "sudo ./run.sh test --package (or run the other passes alone)." >&2
+        exit 1
+    fi
+    others="$(dpkg-query -W -f='${db:Status-Status} ${Package} ${Version}\n' 'liblpm*' \
+                  qml6-module-lpm 2>/dev/null || true)"
+    others="$(awk '$1 != "not-installed" { print $2, $3 }' <<<"$others" | xargs)"
+    if [[ -n "$others" ]]; then
+        echo "LPM packages are installed already ($others). The package pass installs its" \
+             "own and removes them afterwards; remove these first (apt-get purge ...)." >&2
+        exit 1
+    fi
+}
+
+# Whatever the package pass installed: its own packages and any dependency apt-get
+# pulled in for them, nothing that was there before.
+remove_pass_packages() {
+    local added
+    added="$(comm -12 <(comm -13 <(echo "$PACKAGES_BEFORE") <(installed_packages)) \
+                      <(echo "$PACKAGES_PULLED") | xargs)"
+    if [[ -n "$added" ]]; then
+        echo "Removing what the package pass installed: $added"
+        # shellcheck disable=SC2086 # one word each
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y $added
+    fi
+}
+
+# The packages as a user gets them: installed with apt-get, which takes their
+# dependencies from the archive; the consumer project configured against /usr with
+# find_package(Lpm) and nothing else, run, and its QML application importing Lpm
+# from Qt's own QML directory with no import path set. Then everything the pass
+# installed is removed and checked gone.
+test_package() {
+    local deb path consumer lpm_dir qml_dir library linked output
+    check_package_pass_allowed
+    make_packages
+    for deb in "$PACKAGE_DIR"/*.deb; do
+        # A file from a `cmake --install --prefix /usr` would be overwritten, then removed.
+        for path in $(dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./|/|' -e '/\/$/d'); do
+            if [[ -e "$path" || -L "$path" ]]; then
+                echo "$path exists and belongs to no LPM package: remove it first." >&2
+                exit 1
+            fi
+        done
+    done
+
+    PACKAGES_BEFORE="$(installed_packages)"
+    PACKAGES_PULLED="$(cd "$PACKAGE_DIR" && apt-get install -s --no-install-recommends ./*.deb |
+                           awk '$1 == "Inst" { sub(/:.*/, "", $2); print $2 }' | LC_ALL=C sort -u)"
+    trap remove_pass_packages EXIT
+    trap 'exit 130' INT TERM
+    (cd "$PACKAGE_DIR" &&
+         DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ./*.deb)
+
+    lpm_dir="$(dirname "$(dpkg -L liblpm-dev | grep '/cmake/Lpm/LpmConfig\.cmake$')")"
+    library="$(dpkg -L "$(dpkg-deb -f "$PACKAGE_DIR"/liblpm[0-9]*.deb Package)" |
+                   grep '/liblpm\.so\.[0-9]*$')"
+    qml_dir="$(dirname "$(dpkg -L qml6-module-lpm | grep '/Lpm/qmldir$')")"
+    consumer="$PACKAGE_DIR/consumer"
+    rm -rf "$consumer"
+    # No prefix, library or import path: only what the system finds by itself.
+    local clean=(env -u CMAKE_PREFIX_PATH -u LD_LIBRARY_PATH -u QML_IMPORT_PATH
+                 -u QML2_IMPORT_PATH -u QT_PLUGIN_PATH)
+    "${clean[@]}" cmake -S tests/package/consumer -B "$consumer" -G Ninja
+    if ! grep -qx "Lpm_DIR:PATH=$lpm_dir" "$consumer/CMakeCache.txt"; then
+        echo "find_package(Lpm) found $(grep '^Lpm_DIR' "$consumer/CMakeCache.txt"), not $lpm_dir" >&2
+        exit 1
+    fi
+    "${clean[@]}" cmake --build "$consumer" -j2
+    linked="$("${clean[@]}" ldd "$consumer/lpm-consumer" | awk '$1 ~ /^liblpm\.so/ { print $3 }')"
+    if [[ "$(readlink -f "$linked")" != "$(readlink -f "$library")" ]]; then
+        echo "lpm-consumer loads '$linked', not the packaged $library" >&2
+        exit 1
+    fi
+    output="$("${clean[@]}" timeout 120 "$consumer/lpm-consumer" 2>&1)" || { echo "$output" >&2; exit 1; }
+    echo "$output"
+    if [[ "$output" != *"consumer ok"* ]]; then
+        echo "lpm-consumer did not say it was ok" >&2
+        exit 1
+    fi
+    # The trace names the qmldir the engine read: it must be the packaged one.
+    output="$("${clean[@]}" QML_IMPORT_TRACE=1 QT_QPA_PLATFORM=offscreen \
+                  timeout 120 "$consumer/lpm-qml-consumer" 2>&1)" || { echo "$output" >&2; exit 1; }
+    if [[ "$output" != *"qml consumer ok"* || "$output" != *"$qml_dir/qmldir"* ]]; then
+        echo "$output" >&2
+        echo "lpm-qml-consumer did not import Lpm from $qml_dir" >&2
+        exit 1
+    fi
+    echo "qml consumer ok, Lpm imported from $qml_dir"
+
+    remove_pass_packages
+    trap - EXIT INT TERM
+    for path in "$lpm_dir" "$library" "$qml_dir"; do
+        if [[ -e "$path" ]]; then
+            echo "$path is still there after removing the packages" >&2
+            exit 1
+        fi
+    done
+}
+
 command="${1:-}"
 if [[ $# -gt 0 ]]; then
     shift
@@ -152,8 +295,16 @@ case "$command" in
         build LPM_BUILD_EXAMPLES
         exec "$BUILD_DIR/examples/hello-supervisor/hello-supervisor" "$@"
         ;;
+    package)
+        EXTRA_PACKAGES="$DEB_TOOL_PACKAGES" ensure_packages
+        make_packages
+        echo "Debian packages:"
+        for deb in "$PACKAGE_DIR"/*.deb; do
+            echo "  $(readlink -f "$deb")"
+        done
+        ;;
     test)
-        EXTRA_PACKAGES="$FUZZ_PACKAGES" ensure_packages
+        EXTRA_PACKAGES="$FUZZ_PACKAGES $DEB_TOOL_PACKAGES" ensure_packages
         pass="${1:-}"
         case "$pass" in
             --plain) shift; test_plain "$@" ;;
@@ -161,9 +312,12 @@ case "$command" in
             --tsan) shift; test_tsan "$@" ;;
             --fuzz) shift; test_fuzz "$@" ;;
             --docs) test_docs ;;
+            --package) test_package ;;
             "")
+                # Refused at once rather than after the other passes.
+                check_package_pass_allowed
                 started=$SECONDS
-                for pass in plain docs sanitize tsan fuzz; do
+                for pass in plain docs sanitize tsan fuzz package; do
                     echo "== test pass: $pass (at $((SECONDS - started)) s)"
                     "test_$pass"
                 done
