@@ -52,10 +52,14 @@ std::optional<Options> parseOptions(MonitorTranslations *translations)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-            "main", "Runs a pool of demo workers under load and charts their memory live."));
+            "main", "Runs a pool of demo workers under load and charts the pool and its workers live."));
     parser.addHelpOption();
     const QCommandLineOption workers(QStringLiteral("workers"), QCoreApplication::translate("main", "Workers in the pool."),
                                      QStringLiteral("n"), QStringLiteral("2"));
+    const QCommandLineOption maxWorkers(QStringLiteral("max-workers"),
+                                        QCoreApplication::translate("main", "Autoscaling: workers the pool may grow to "
+                                                                            "while requests wait (default: twice --workers)."),
+                                        QStringLiteral("n"));
     const QCommandLineOption rate(QStringLiteral("rate"), QCoreApplication::translate("main", "Requests per second to send."),
                                   QStringLiteral("n"), QStringLiteral("20"));
     const QCommandLineOption lang(QStringLiteral("lang"),
@@ -72,7 +76,7 @@ std::optional<Options> parseOptions(MonitorTranslations *translations)
     const QCommandLineOption worker(QStringLiteral("worker"), QCoreApplication::translate("main", "The worker program."),
                                     QStringLiteral("path"),
                                     QCoreApplication::applicationDirPath() + QStringLiteral("/lpm-demo-worker"));
-    parser.addOptions({ workers, rate, lang, offscreen, screenshot, seconds, worker });
+    parser.addOptions({ workers, maxWorkers, rate, lang, offscreen, screenshot, seconds, worker });
     parser.process(*QCoreApplication::instance());
 
     Options options;
@@ -81,12 +85,23 @@ std::optional<Options> parseOptions(MonitorTranslations *translations)
         return std::nullopt;
     }
     translations->install(options.locale);
+    // Numbers too: "0,3 ms" in German, in the table and the labels.
+    QLocale::setDefault(options.locale);
 
-    const auto workerCount = intOption(parser, workers.names().first(), 1, 16);
+    constexpr int MaxWorkers = MonitorSettings::MaxWorkers;
+    const auto workerCount = intOption(parser, workers.names().first(), 1, MaxWorkers);
     const auto requestRate = intOption(parser, rate.names().first(), 0, 2000);
     if (!workerCount || !requestRate)
         return std::nullopt;
     options.settings.workers = *workerCount;
+    options.settings.minWorkers = *workerCount;
+    options.settings.maxWorkers = qMin(MaxWorkers, 2 * *workerCount);
+    if (parser.isSet(maxWorkers)) {
+        const auto n = intOption(parser, maxWorkers.names().first(), *workerCount, MaxWorkers);
+        if (!n)
+            return std::nullopt;
+        options.settings.maxWorkers = *n;
+    }
     options.settings.requestsPerSecond = *requestRate;
     options.settings.workerProgram = parser.value(worker);
     options.screenshot = parser.value(screenshot);

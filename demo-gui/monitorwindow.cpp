@@ -1,7 +1,9 @@
 #include "monitorwindow.h"
 
+#include "controlpanel.h"
 #include "loadgenerator.h"
-#include "memorychart.h"
+#include "poolchart.h"
+#include "workerchart.h"
 #include "workertablemodel.h"
 
 #include <lpm/lpmerror.h>
@@ -10,24 +12,23 @@
 #include <QtCore/qdatetime.h>
 #include <QtCore/qsortfilterproxymodel.h>
 #include <QtWidgets/qboxlayout.h>
-#include <QtWidgets/qformlayout.h>
+#include <QtWidgets/qgridlayout.h>
 #include <QtWidgets/qgroupbox.h>
 #include <QtWidgets/qheaderview.h>
 #include <QtWidgets/qlabel.h>
 #include <QtWidgets/qplaintextedit.h>
-#include <QtWidgets/qpushbutton.h>
-#include <QtWidgets/qspinbox.h>
+#include <QtWidgets/qscrollarea.h>
+#include <QtWidgets/qscrollbar.h>
 #include <QtWidgets/qsplitter.h>
 #include <QtWidgets/qstatusbar.h>
 #include <QtWidgets/qtableview.h>
 
 namespace {
 
-constexpr int SampleMs = 500;
-constexpr int MaxWorkers = 16;
-constexpr int LeakStepMiB = 4;
 // A worker holding more than this is recycled: the leaking one, visibly.
 constexpr qint64 MaxMemoryMiB = 160;
+// Refusals and timeouts come by the hundred under overload: the log sums them up.
+constexpr qint64 FailureLogMs = 2000;
 
 QString exitReasonText(LpmWorkerExit::Reason reason)
 {
@@ -49,18 +50,27 @@ LpmSupervisorConfig configFor(const MonitorSettings &settings)
     LpmSupervisorConfig config;
     config.worker.program = settings.workerProgram;
     config.worker.count = settings.workers;
+    config.worker.minCount = settings.minWorkers;
+    config.worker.maxCount = settings.maxWorkers;
+    config.worker.idleTimeout = settings.idleTimeoutMs;
+    // Tiles are CPU-bound: one at a time per worker, the rest wait in the pool's
+    // queue, where priorities order them and the bound and the autoscaler see them.
+    config.worker.maxInFlight = 1;
     // A monitor is for watching crashes: allow a good many before giving up.
     config.worker.restarts = 20;
     config.worker.maxRestartsInInterval = 60;
     config.worker.maxMemory = MaxMemoryMiB << 20;
+    config.request.maxQueued = settings.maxQueued;
     return config;
 }
 
-QPushButton *button(const QString &text, const char *objectName)
+QGroupBox *boxAround(QWidget *widget, const QString &title)
 {
-    auto *b = new QPushButton(text);
-    b->setObjectName(QLatin1String(objectName));
-    return b;
+    auto *box = new QGroupBox(title);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(widget);
+    return box;
 }
 
 } // namespace
@@ -70,77 +80,56 @@ MonitorWindow::MonitorWindow(const MonitorSettings &settings, QWidget *parent)
       m_supervisor(configFor(settings)),
       m_workerModel(new LpmWorkerModel(&m_supervisor, this)),
       m_load(new LoadGenerator(&m_supervisor, this)),
-      m_rssChart(new MemoryChart(MemoryChart::Metric::Rss)),
-      m_heapChart(new MemoryChart(MemoryChart::Metric::Heap)),
+      m_controls(new ControlPanel(&m_supervisor, m_load, settings)),
+      m_rssChart(new WorkerChart(WorkerChart::Metric::Rss)),
+      m_heapChart(new WorkerChart(WorkerChart::Metric::Heap)),
+      m_cpuChart(new WorkerChart(WorkerChart::Metric::Cpu)),
+      m_throughputChart(new PoolChart(PoolChart::Kind::Throughput)),
+      m_queueChart(new PoolChart(PoolChart::Kind::Queue)),
+      m_latencyChart(new PoolChart(PoolChart::Kind::Latency)),
       m_table(new QTableView),
       m_log(new QPlainTextEdit),
       m_status(new QLabel),
       m_settings(settings)
 {
     setWindowTitle(tr("LPM Monitor"));
-    m_rssChart->setObjectName(QStringLiteral("rssChart"));
     m_rssChart->setLimit(double(MaxMemoryMiB), tr("maxMemory %1 MiB").arg(MaxMemoryMiB));
-    m_heapChart->setObjectName(QStringLiteral("heapChart"));
-
-    auto *sorted = new QSortFilterProxyModel(this);
-    sorted->setSourceModel(new WorkerTableModel(m_workerModel, this));
-    sorted->setSortRole(WorkerTableModel::SortRole);
-    m_table->setModel(sorted);
-    m_table->setObjectName(QStringLiteral("workerTable"));
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(WorkerTableModel::Pid, Qt::AscendingOrder);
-    m_table->verticalHeader()->hide();
-    // Every column in view at once: they share the width rather than scroll.
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->horizontalHeader()->setMinimumSectionSize(40);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-
-    m_log->setObjectName(QStringLiteral("eventLog"));
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(2000);
-
-    auto *charts = new QSplitter(Qt::Horizontal);
-    charts->addWidget(m_rssChart);
-    charts->addWidget(m_heapChart);
-
-    auto *tableBox = new QGroupBox(tr("Workers"));
-    (new QVBoxLayout(tableBox))->addWidget(m_table);
-    auto *logBox = new QGroupBox(tr("Event log"));
-    (new QVBoxLayout(logBox))->addWidget(m_log);
-    auto *bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(tableBox);
-    bottom->addWidget(logBox);
-    // The table has nine columns; the log reads fine narrower.
-    bottom->setStretchFactor(0, 2);
-    bottom->setStretchFactor(1, 1);
 
     auto *vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(charts);
-    vertical->addWidget(bottom);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 2);
+    vertical->addWidget(createCharts());
+    vertical->addWidget(createTableAndLog());
+    vertical->setStretchFactor(0, 1);
+    vertical->setStretchFactor(1, 0);
+    // Room for the table's header and eight workers; the charts take the rest.
+    vertical->setSizes({ 620, 210 });
+
+    // The controls scroll on a small screen rather than squeeze the charts.
+    auto *controls = new QScrollArea;
+    controls->setWidget(m_controls);
+    controls->setWidgetResizable(true);
+    controls->setFrameShape(QFrame::NoFrame);
+    controls->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    controls->setFixedWidth(m_controls->sizeHint().width() + 4);
 
     auto *central = new QWidget;
     auto *layout = new QHBoxLayout(central);
-    layout->addWidget(createControls());
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addWidget(controls);
     layout->addWidget(vertical, 1);
     setCentralWidget(central);
     statusBar()->addPermanentWidget(m_status, 1);
 
-    m_load->setRate(settings.requestsPerSecond);
-    connect(m_load, &LoadGenerator::requestFailed, this, [this](const LpmError &error) {
-        // Crashes and kills are logged from the pool's own signals.
-        if (error.code() == LpmError::Code::TimedOut)
-            appendLog(tr("Request timed out: %1").arg(error.message()));
-    });
+    connect(m_controls, &ControlPanel::logLine, this, &MonitorWindow::appendLog);
+    connect(m_controls, &ControlPanel::startRequested, this, &MonitorWindow::startPool);
+    connect(m_load, &LoadGenerator::requestFailed, this, &MonitorWindow::noteFailure);
     connectPool();
 
     m_clock.start();
     m_sampleTimer.setInterval(SampleMs);
     connect(&m_sampleTimer, &QTimer::timeout, this, &MonitorWindow::sample);
     m_sampleTimer.start();
-    updateStatusBar();
-    resize(1280, 800);
+    updateStatusBar(m_supervisor.metrics());
+    resize(1300, 850);
 }
 
 MonitorWindow::~MonitorWindow()
@@ -150,63 +139,71 @@ MonitorWindow::~MonitorWindow()
     // exits of its shutdown reach nothing half-destroyed.
     m_sampleTimer.stop();
     disconnect(&m_supervisor, nullptr, this, nullptr);
+    disconnect(&m_supervisor, nullptr, m_controls, nullptr);
     m_workerModel->setSupervisor(nullptr);
     delete m_load;
 }
 
-QWidget *MonitorWindow::createControls()
+QWidget *MonitorWindow::createCharts()
 {
-    auto *box = new QGroupBox(tr("Pool"));
-    auto *form = new QFormLayout(box);
+    m_throughputChart->setObjectName(QStringLiteral("throughputChart"));
+    m_queueChart->setObjectName(QStringLiteral("queueChart"));
+    m_latencyChart->setObjectName(QStringLiteral("latencyChart"));
+    m_cpuChart->setObjectName(QStringLiteral("cpuChart"));
+    m_rssChart->setObjectName(QStringLiteral("rssChart"));
+    m_heapChart->setObjectName(QStringLiteral("heapChart"));
 
-    auto *count = new QSpinBox;
-    count->setObjectName(QStringLiteral("workerCount"));
-    count->setRange(1, MaxWorkers);
-    count->setValue(m_settings.workers);
-    connect(count, &QSpinBox::valueChanged, &m_supervisor, &LpmSupervisor::resize);
-    form->addRow(tr("Workers:"), count);
+    // The pool above, its workers below; the time axes line up column by column.
+    auto *charts = new QWidget;
+    auto *grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+    grid->addWidget(m_throughputChart, 0, 0);
+    grid->addWidget(m_queueChart, 0, 1);
+    grid->addWidget(m_latencyChart, 0, 2);
+    grid->addWidget(m_cpuChart, 1, 0);
+    grid->addWidget(m_rssChart, 1, 1);
+    grid->addWidget(m_heapChart, 1, 2);
+    return charts;
+}
 
-    auto *rate = new QSpinBox;
-    rate->setObjectName(QStringLiteral("loadRate"));
-    rate->setRange(0, LoadGenerator::MaxRate);
-    rate->setSingleStep(10);
-    rate->setSuffix(tr(" requests/s"));
-    rate->setValue(m_settings.requestsPerSecond);
-    connect(rate, &QSpinBox::valueChanged, m_load, &LoadGenerator::setRate);
-    form->addRow(tr("Load:"), rate);
+QWidget *MonitorWindow::createTableAndLog()
+{
+    auto *sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(new WorkerTableModel(m_workerModel, this));
+    sorted->setSortRole(WorkerTableModel::SortRole);
+    m_table->setModel(sorted);
+    m_table->setObjectName(QStringLiteral("workerTable"));
+    m_table->setSortingEnabled(true);
+    // By slot: a replacement takes the row of the worker it replaces.
+    m_table->sortByColumn(WorkerTableModel::Slot, Qt::AscendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    // Every column in view at once: they share the width rather than scroll.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // ... but for the two with pairs of figures, which must not be cut.
+    m_table->horizontalHeader()->setSectionResizeMode(WorkerTableModel::RunTime, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(WorkerTableModel::Heap, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setMinimumSectionSize(36);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
 
-    QPushButton *crash = button(tr("Crash a worker"), "crashButton");
-    connect(crash, &QPushButton::clicked, this, [this] {
-        appendLog(tr("Asking a worker to crash"));
-        m_supervisor.enqueue(QVariantMap{ { QStringLiteral("op"), QStringLiteral("crash") } });
-    });
-    QPushButton *leak = button(tr("Make a worker leak"), "leakButton");
-    connect(leak, &QPushButton::clicked, this, [this] {
-        m_supervisor.enqueue(QVariantMap{ { QStringLiteral("op"), QStringLiteral("leak") },
-                                          { QStringLiteral("mib"), LeakStepMiB } })
-                .then(this, [this](const LpmResponse &answer) {
-                    appendLog(tr("Worker %1 now leaks %2 MiB every 250 ms")
-                                      .arg(answer.data().toMap().value(QStringLiteral("pid")).toLongLong())
-                                      .arg(LeakStepMiB));
-                })
-                .onFailed(this, [](const LpmError &) {});
-    });
-    QPushButton *softKill = button(tr("Soft kill"), "softKillButton");
-    connect(softKill, &QPushButton::clicked, this, [this] {
-        appendLog(tr("Soft kill: finishing accepted work, then stopping"));
-        m_supervisor.softKill().then(this, [this] { appendLog(tr("Soft kill done")); });
-    });
-    QPushButton *hardKill = button(tr("Hard kill"), "hardKillButton");
-    connect(hardKill, &QPushButton::clicked, this, [this] {
-        appendLog(tr("Hard kill"));
-        m_supervisor.hardKill();
-    });
-    QPushButton *start = button(tr("Start again"), "startButton");
-    connect(start, &QPushButton::clicked, this, &MonitorWindow::startPool);
-    for (QPushButton *b : { crash, leak, softKill, hardKill, start })
-        form->addRow(b);
-    box->setMaximumWidth(box->sizeHint().width() + 40);
-    return box;
+    m_log->setObjectName(QStringLiteral("eventLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    // The log follows new lines until the user scrolls up, and again once they scroll
+    // back down. QPlainTextEdit's own following stops for good once a narrower log
+    // wraps lines and leaves its last one below the view.
+    connect(m_log->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            [this](int value) { m_followLog = value >= m_log->verticalScrollBar()->maximum(); });
+
+    auto *bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(boxAround(m_table, tr("Workers")));
+    bottom->addWidget(boxAround(m_log, tr("Event log")));
+    // The table has ten columns; the log reads fine narrower.
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({ 720, 300 });
+    return bottom;
 }
 
 void MonitorWindow::connectPool()
@@ -237,6 +234,9 @@ void MonitorWindow::connectPool()
             || error == LpmSupervisor::Error::ProtocolError)
             appendLog(tr("Error: %1").arg(m_supervisor.errorString()));
     });
+    // Sampled twice a second, the queue would hide a burst drained in between.
+    connect(&m_supervisor, &LpmSupervisor::queueLengthChanged, this,
+            [this](int length) { m_queuePeak = qMax(m_queuePeak, length); });
 }
 
 void MonitorWindow::startPool()
@@ -257,25 +257,68 @@ QStringList MonitorWindow::logLines() const
 void MonitorWindow::appendLog(const QString &line)
 {
     m_log->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+    if (m_followLog)
+        m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
+}
+
+void MonitorWindow::noteFailure(const LpmError &error)
+{
+    // Crashes and kills are logged from the pool's own signals.
+    if (error.code() == LpmError::Code::TimedOut)
+        ++m_timedOut;
+    else if (error.code() == LpmError::Code::QueueFull)
+        ++m_refused;
+}
+
+void MonitorWindow::logFailures()
+{
+    if (m_clock.elapsed() - m_failuresLoggedAt < FailureLogMs)
+        return;
+    if (m_refused > 0)
+        appendLog(tr("Queue full (bound %1): refused %2 requests")
+                          .arg(m_supervisor.config().request.maxQueued)
+                          .arg(m_refused));
+    if (m_timedOut > 0)
+        appendLog(tr("Timed out after %1 s: %2 requests").arg(LoadGenerator::TimeoutMs / 1000).arg(m_timedOut));
+    if (m_refused > 0 || m_timedOut > 0)
+        m_failuresLoggedAt = m_clock.elapsed();
+    m_refused = m_timedOut = 0;
 }
 
 void MonitorWindow::sample()
 {
     const double seconds = double(m_clock.elapsed()) / 1000.0;
     const QList<LpmWorkerStatus> workers = m_supervisor.workers();
-    m_rssChart->addSamples(seconds, workers);
-    m_heapChart->addSamples(seconds, workers);
-    updateStatusBar();
+    for (WorkerChart *chart : { m_cpuChart, m_rssChart, m_heapChart })
+        chart->addSamples(seconds, workers);
+
+    PoolSample pool;
+    pool.metrics = m_supervisor.metrics();
+    pool.queuePeak = qMax(m_queuePeak, m_supervisor.queueLength());
+    pool.maxQueued = m_supervisor.config().request.maxQueued;
+    pool.workers = m_supervisor.targetCount();
+    pool.highAnswers = m_load->throughput(LoadGenerator::Priority::High);
+    pool.normalAnswers = m_load->throughput(LoadGenerator::Priority::Normal);
+    pool.rejected = m_load->rejectedPerSecond();
+    for (PoolChart *chart : { m_throughputChart, m_queueChart, m_latencyChart })
+        chart->addSample(seconds, pool);
+    m_queuePeak = 0;
+
+    logFailures();
+    m_controls->refresh();
+    updateStatusBar(pool.metrics);
 }
 
-void MonitorWindow::updateStatusBar()
+void MonitorWindow::updateStatusBar(const LpmPoolMetrics &metrics)
 {
-    m_status->setText(tr("Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Restarts: %5"
-                         "   Slots waiting to respawn: %6")
+    m_status->setText(tr("Throughput: %1 answers/s   Queue: %2   Pending: %3   Handled: %4   Failed (1 min): %5"
+                         "   Utilization (1 min): %6 %   Restarts: %7   Slots waiting to respawn: %8")
                               .arg(m_load->throughput())
                               .arg(m_supervisor.queueLength())
                               .arg(m_supervisor.pendingCount())
                               .arg(m_supervisor.handledCount())
+                              .arg(metrics.failed())
+                              .arg(qRound(metrics.utilization() * 100))
                               .arg(m_supervisor.restartCount())
                               .arg(m_supervisor.respawnsPending()));
 }

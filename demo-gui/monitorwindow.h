@@ -1,29 +1,26 @@
 #pragma once
 
+#include "monitorsettings.h"
+
 #include <lpm/lpmsupervisor.h>
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qtimer.h>
 #include <QtWidgets/qmainwindow.h>
 
+class ControlPanel;
 class LoadGenerator;
 class LpmWorkerModel;
-class MemoryChart;
+class PoolChart;
 class QLabel;
 class QPlainTextEdit;
 class QTableView;
+class WorkerChart;
 
-// What the monitor runs: the worker program, how many, and the initial load.
-struct MonitorSettings
-{
-    QString workerProgram;
-    int workers = 2;
-    int requestsPerSecond = 20;
-};
-
-// The monitor's main window: charts of every worker's memory, a table of the
-// workers, controls for the pool and the load, an event log and a status bar.
-// It reads the pool only through LpmSupervisor's public API.
+// The monitor's main window: charts of the pool (throughput, queue and workers,
+// latency) and of every worker (CPU, memory) in its slot's colour, a table of the
+// workers, the controls, an event log and a status bar. It reads the pool only
+// through LpmSupervisor's public API.
 class MonitorWindow : public QMainWindow
 {
     Q_OBJECT
@@ -35,27 +32,47 @@ public:
 
     LpmSupervisor *supervisor() { return &m_supervisor; }
     LpmWorkerModel *workerModel() const { return m_workerModel; }
-    MemoryChart *rssChart() const { return m_rssChart; }
-    MemoryChart *heapChart() const { return m_heapChart; }
+    LoadGenerator *loadGenerator() const { return m_load; }
+    WorkerChart *rssChart() const { return m_rssChart; }
+    WorkerChart *heapChart() const { return m_heapChart; }
+    WorkerChart *cpuChart() const { return m_cpuChart; }
+    PoolChart *throughputChart() const { return m_throughputChart; }
+    PoolChart *queueChart() const { return m_queueChart; }
+    PoolChart *latencyChart() const { return m_latencyChart; }
     QTableView *workerTable() const { return m_table; }
     QStringList logLines() const;
 
+    static constexpr int SampleMs = 500;
+
 private:
-    QWidget *createControls();
+    QWidget *createCharts();
+    QWidget *createTableAndLog();
     void connectPool();
     void appendLog(const QString &line);
+    void noteFailure(const LpmError &error);
+    void logFailures();
     void sample();
-    void updateStatusBar();
+    void updateStatusBar(const LpmPoolMetrics &metrics);
 
     LpmSupervisor m_supervisor;
     LpmWorkerModel *m_workerModel;
     LoadGenerator *m_load;
-    MemoryChart *m_rssChart;
-    MemoryChart *m_heapChart;
+    ControlPanel *m_controls;
+    WorkerChart *m_rssChart;
+    WorkerChart *m_heapChart;
+    WorkerChart *m_cpuChart;
+    PoolChart *m_throughputChart;
+    PoolChart *m_queueChart;
+    PoolChart *m_latencyChart;
     QTableView *m_table;
     QPlainTextEdit *m_log;
     QLabel *m_status;
     QTimer m_sampleTimer;
     QElapsedTimer m_clock;
     MonitorSettings m_settings;
+    int m_queuePeak = 0;      // since the last sample
+    int m_timedOut = 0;       // since last logged
+    int m_refused = 0;        // since last logged
+    qint64 m_failuresLoggedAt = 0;
+    bool m_followLog = true;  // the log shows its newest line
 };

@@ -1,28 +1,25 @@
 #include "workertablemodel.h"
 
+#include "slotpalette.h"
+
 #include <lpm/lpmworkermodel.h>
+
+#include <QtCore/qlocale.h>
 
 namespace {
 
-int roleOf(int column)
+constexpr double MiB = 1024.0 * 1024.0;
+
+// Numbers in the user's locale (0,38 in German); pids and slots are names, not amounts.
+QString mib(qint64 bytes)
 {
-    switch (column) {
-    case WorkerTableModel::Pid: return LpmWorkerModel::PidRole;
-    case WorkerTableModel::InFlight: return LpmWorkerModel::InFlightRole;
-    case WorkerTableModel::Handled: return LpmWorkerModel::HandledRole;
-    case WorkerTableModel::Sockets: return LpmWorkerModel::SocketsRole;
-    case WorkerTableModel::Rss: return LpmWorkerModel::RssRole;
-    case WorkerTableModel::HeapUsed: return LpmWorkerModel::HeapUsedRole;
-    case WorkerTableModel::HeapTotal: return LpmWorkerModel::HeapTotalRole;
-    case WorkerTableModel::Restarts: return LpmWorkerModel::RestartsRole;
-    default: return LpmWorkerModel::StatusRole;
-    }
+    return QLocale().toString(double(bytes) / MiB, 'f', 1);
 }
 
-bool isMemory(int column)
+// Two significant digits or so: 0.38, 3.2, 41.
+QString ms(qint64 us)
 {
-    return column == WorkerTableModel::Rss || column == WorkerTableModel::HeapUsed
-            || column == WorkerTableModel::HeapTotal;
+    return QLocale().toString(double(us) / 1000.0, 'f', us < 1000 ? 2 : us < 10000 ? 1 : 0);
 }
 
 } // namespace
@@ -59,48 +56,98 @@ QVariant WorkerTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QModelIndex source = m_workers->index(index.row());
-    const int column = index.column();
-    if (role == Qt::TextAlignmentRole)
-        return column == State ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                               : QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    if (column == State) {
-        const auto state = m_workers->status(index.row()).state();
-        if (role == SortRole)
-            return int(state);
-        if (role != Qt::DisplayRole)
-            return {};
-        switch (state) {
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(index);
+    case SortRole:
+        return sortValue(index);
+    case Qt::DecorationRole:
+        // The swatch ties the row to its lines in the charts.
+        if (index.column() == Slot)
+            return SlotPalette::color(m_workers->status(index.row()).slot());
+        return {};
+    case Qt::TextAlignmentRole:
+        return index.column() == State ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                       : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    default:
+        return {};
+    }
+}
+
+QVariant WorkerTableModel::display(const QModelIndex &index) const
+{
+    const LpmWorkerStatus worker = m_workers->status(index.row());
+    switch (index.column()) {
+    case Slot: return worker.slot();
+    case Pid: return QString::number(worker.pid()); // no group separators: 21353, not 21.353
+    case State:
+        switch (worker.state()) {
         case LpmWorkerStatus::State::Starting: return tr("starting");
         case LpmWorkerStatus::State::Ready: return tr("ready");
         case LpmWorkerStatus::State::Busy: return tr("busy");
         case LpmWorkerStatus::State::Draining: return tr("draining");
         }
         return {};
+    case InFlight: return worker.inFlight();
+    case Handled: return worker.handled();
+    case Cpu: return QLocale().toString(worker.cpuPercent(), 'f', 0);
+    case RunTime:
+        if (worker.runTime().count() == 0)
+            return QStringLiteral("-");
+        return QStringLiteral("%1 / %2").arg(ms(worker.runTime().p50()), ms(worker.runTime().p99()));
+    case Rss: return mib(worker.rss());
+    case Heap: return QStringLiteral("%1 / %2").arg(mib(worker.heapUsed()), mib(worker.heapTotal()));
+    case Restarts: return worker.restarts();
+    default: return {};
     }
-    const QVariant value = source.data(roleOf(column));
-    if (role == SortRole)
-        return value;
-    if (role != Qt::DisplayRole)
-        return {};
-    if (isMemory(column))
-        return tr("%1 MiB").arg(value.toDouble() / (1024.0 * 1024.0), 0, 'f', 1);
-    return value;
+}
+
+QVariant WorkerTableModel::sortValue(const QModelIndex &index) const
+{
+    const LpmWorkerStatus worker = m_workers->status(index.row());
+    switch (index.column()) {
+    case Slot: return worker.slot();
+    case Pid: return worker.pid();
+    case State: return int(worker.state());
+    case InFlight: return worker.inFlight();
+    case Handled: return worker.handled();
+    case Cpu: return worker.cpuPercent();
+    case RunTime: return worker.runTime().p50();
+    case Rss: return worker.rss();
+    case Heap: return worker.heapUsed();
+    case Restarts: return worker.restarts();
+    default: return {};
+    }
 }
 
 QVariant WorkerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
         return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Slot: return tr("The worker's slot (LPM_WORKER_INDEX); a replacement takes it over, colour included");
+        case InFlight: return tr("Requests sent to it and not answered yet");
+        case Cpu: return tr("CPU time lately, in percent of one core");
+        case RunTime: return tr("Its requests' run time over the last minute: median / 99th percentile");
+        case Rss: return tr("Resident memory");
+        case Heap: return tr("C heap in use / reserved");
+        case Restarts: return tr("Respawns of its slot after a crash");
+        default: return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
     switch (section) {
+    case Slot: return tr("Slot");
     case Pid: return tr("PID");
     case State: return tr("State");
     case InFlight: return tr("In flight");
     case Handled: return tr("Handled");
-    case Sockets: return tr("Sockets");
-    case Rss: return tr("RSS");
-    case HeapUsed: return tr("Heap used");
-    case HeapTotal: return tr("Heap total");
+    case Cpu: return tr("CPU %");
+    case RunTime: return tr("Run ms");
+    case Rss: return tr("RSS MiB");
+    case Heap: return tr("Heap MiB");
     case Restarts: return tr("Restarts");
     default: return {};
     }
