@@ -88,6 +88,7 @@ private Q_SLOTS:
     void autoscaleDoesNotGetAroundTheRestartLimit();
     void autoscaleShrinksIdleWorkersToMin();
     void burstyLoadDoesNotThrash();
+    void anIdleWorkerStaysAsHeadroom();
     void boundsCanChangeWhileRunning();
     void metricsAgreeWithMeasuredTimes();
     void failuresAreCounted();
@@ -569,6 +570,37 @@ void tst_Queue::burstyLoadDoesNotThrash()
     QVERIFY2(spawns <= MaxCount - 1, qPrintable(QString::number(spawns)));
     QVERIFY(spawns >= 1);
     QCOMPARE(exits.count(), 0);
+}
+
+void tst_Queue::anIdleWorkerStaysAsHeadroom()
+{
+    Gate burst;
+    Gate steady;
+    LpmSupervisorConfig config = configFor(1);
+    config.worker.minCount = 1;
+    config.worker.maxCount = 3;
+    config.worker.maxInFlight = 1;
+    config.worker.idleTimeout = 300;
+    LpmSupervisor supervisor(config);
+    QVERIFY(startAndWait(supervisor, &m_spawned));
+    QList<QFuture<LpmResponse>> futures;
+    for (int i = 0; i < 6; ++i)
+        futures << supervisor.enqueue(burst.wait());
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().size(), 3, LongWaitMs);
+    QVERIFY(burst.open());
+    for (const auto &future : futures)
+        QVERIFY(waitFor(future));
+    // Two workers stay busy: the third, idle, is the headroom and stays.
+    QList<QFuture<LpmResponse>> held{ supervisor.enqueue(steady.wait()), supervisor.enqueue(steady.wait()) };
+    QTest::qWait(4 * 300); // long past idleTimeout: nothing may happen
+    QCOMPARE(supervisor.targetCount(), 3);
+    QVERIFY(steady.open());
+    for (const auto &future : held)
+        QVERIFY(waitFor(future));
+    // All idle: down to minCount, the highest slots first.
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.targetCount(), 1, LongWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().size(), 1, LongWaitMs);
+    QCOMPARE(supervisor.workers().first().slot(), 0);
 }
 
 void tst_Queue::boundsCanChangeWhileRunning()

@@ -18,7 +18,8 @@ struct LpmWorkerConfig
     // Autoscaling bounds; -1: count. While requests wait and every worker holds work,
     // the pool grows by one worker at a time (the next only once that one is ready) up
     // to maxCount; a worker idle for idleTimeout ms is retired while more than
-    // minCount remain. Growth and retirement are not restarts.
+    // minCount remain and another has been idle as long (one stays as headroom).
+    // Growth and retirement are not restarts.
     int minCount = -1;
     int maxCount = -1;
     int idleTimeout = 60000;

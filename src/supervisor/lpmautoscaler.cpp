@@ -8,6 +8,9 @@
 
 #include <QtCore/qtimer.h>
 
+#include <algorithm>
+#include <vector>
+
 LpmAutoscaler::LpmAutoscaler(const LpmWorkerConfig &config, LpmWorkerPool *pool,
                              LpmRequestRouter *router, QObject *parent)
     : QObject(parent),
@@ -92,7 +95,7 @@ void LpmAutoscaler::considerGrowth()
             return; // a worker has room for more
         waiting += qMax(0, inFlight - 1); // behind another in that worker
     }
-    if (waiting == 0)
+    if (waiting == 0 || m_pool->targetCount() >= m_maxCount)
         return;
     const int count = m_pool->targetCount() + 1;
     qCDebug(lcLpmSupervisor) << "autoscaling: growing to" << count << "workers," << waiting
@@ -107,11 +110,22 @@ void LpmAutoscaler::retireIdle()
         return;
     const qint64 now = LpmClock::nowNs();
     const qint64 idleNs = qint64(m_idleTimeout) * 1000000;
+    std::vector<LpmWorkerHandle *> idle;
     for (LpmWorkerHandle *worker : m_pool->workers()) {
         const qint64 since = worker->idleSince();
-        if (since < 0 || worker->isStopping() || now - since < idleNs)
-            continue;
-        const qint64 idleMs = (now - since) / 1000000;
+        if (since >= 0 && !worker->isStopping() && now - since >= idleNs)
+            idle.push_back(worker);
+    }
+    // One worker idle that long is the pool's headroom: it goes only along with
+    // another, so an uneven load never shrinks the pool to where it saturates and
+    // grows again. Of those, the one in the highest slot, so that the slots left stay
+    // 0..count-1 where they can.
+    if (idle.size() < 2)
+        return;
+    std::sort(idle.begin(), idle.end(),
+              [](const LpmWorkerHandle *a, const LpmWorkerHandle *b) { return a->slot() > b->slot(); });
+    for (LpmWorkerHandle *worker : idle) {
+        const qint64 idleMs = (now - worker->idleSince()) / 1000000;
         if (!m_pool->shrinkRetiring(worker))
             continue; // a recycle is under way for it
         qCDebug(lcLpmSupervisor) << "autoscaling: worker" << worker->pid() << "idle for" << idleMs

@@ -16,8 +16,10 @@ class QTimer;
 // once that worker is ready (and no slot is being refilled), so a burst adds workers
 // at the pace they come up, never a crowd. A worker idle for idleTimeout is retired
 // while more than minCount remain; as each new worker starts idle, a pool grown for
-// a burst keeps its size through pauses shorter than idleTimeout. With minCount equal
-// to maxCount it does nothing.
+// a burst keeps its size through pauses shorter than idleTimeout. One idle worker is
+// kept as headroom (a worker goes only while another has been idle as long), so an
+// uneven load does not grow and shrink the pool by turns. With minCount equal to
+// maxCount it does nothing.
 class LpmAutoscaler : public QObject
 {
     Q_OBJECT
