@@ -5,6 +5,8 @@
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qthread.h>
 
+#include <chrono>
+
 namespace {
 // A waiter looks again at least this often, so that no interleaving of a wake-up
 // with its check can leave it asleep while there is room.
@@ -19,10 +21,10 @@ LpmQueueGate::LpmQueueGate(const LpmRequestTable &table, int maxQueued)
 LpmQueueGate::~LpmQueueGate()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard<std::mutex> lock(m_mutex);
         m_closing = true;
-        m_roomAvailable.wakeAll();
     }
+    m_roomAvailable.notify_all();
     while (m_waiters.load(std::memory_order_seq_cst) > 0)
         QThread::yieldCurrentThread();
 }
@@ -50,11 +52,11 @@ bool LpmQueueGate::waitForRoom(int msecs)
     m_waiters.fetch_add(1, std::memory_order_seq_cst);
     bool room;
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         const QDeadlineTimer deadline(msecs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(msecs));
         while (!(room = hasRoom()) && !m_closing && !deadline.hasExpired()) {
             const qint64 left = deadline.isForever() ? RecheckMs : qMin<qint64>(deadline.remainingTime(), RecheckMs);
-            m_roomAvailable.wait(&m_mutex, QDeadlineTimer(qMax<qint64>(1, left)));
+            m_roomAvailable.wait_for(lock, std::chrono::milliseconds(qMax<qint64>(1, left)));
         }
         room = room && !m_closing;
     }
@@ -64,6 +66,9 @@ bool LpmQueueGate::waitForRoom(int msecs)
 
 void LpmQueueGate::wakeWaiters()
 {
-    QMutexLocker lock(&m_mutex);
-    m_roomAvailable.wakeAll();
+    {
+        // Taken, so that a waiter between its check and its wait cannot miss this.
+        const std::lock_guard<std::mutex> lock(m_mutex);
+    }
+    m_roomAvailable.notify_all();
 }

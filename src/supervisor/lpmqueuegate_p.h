@@ -3,10 +3,11 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
-#include <QtCore/qmutex.h>
-#include <QtCore/qwaitcondition.h>
+#include <QtCore/qglobal.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 class LpmRequestTable;
 
@@ -45,7 +46,9 @@ private:
     std::atomic<int> m_maxQueued;
     std::atomic<int> m_inTransit{ 0 };
     std::atomic<int> m_waiters{ 0 };
-    QMutex m_mutex;
-    QWaitCondition m_roomAvailable;
+    // The standard ones, not QMutex and QWaitCondition: those unlock inside Qt, which
+    // ThreadSanitizer does not see, so it would report every wait as a double lock.
+    std::mutex m_mutex;
+    std::condition_variable m_roomAvailable;
     bool m_closing = false; // guarded by m_mutex
 };
