@@ -140,7 +140,11 @@ MonitorWindow::~MonitorWindow()
     m_sampleTimer.stop();
     disconnect(&m_supervisor, nullptr, this, nullptr);
     disconnect(&m_supervisor, nullptr, m_controls, nullptr);
+    disconnect(m_controls, nullptr, this, nullptr);
     m_workerModel->setSupervisor(nullptr);
+    // Everything pending ends now, while the load generator and the controls whose
+    // continuations wait for it are still here (their replies are then dropped).
+    m_supervisor.hardKill();
     delete m_load;
 }
 

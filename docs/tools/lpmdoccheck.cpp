@@ -13,6 +13,7 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
+#include <QtCore/qfileinfo.h>
 #include <QtCore/qhash.h>
 #include <QtCore/qregularexpression.h>
 #include <QtCore/qset.h>
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
     // For each open declaration element: whether it is a class-like aggregate, so
     // that its children are members.
     QList<bool> aggregates;
+    QSet<QString> headersSeen; // a header qdoc could not parse leaves no node at all
     int checked = 0;
     int missing = 0;
     while (!xml.atEnd()) {
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
         const QString path = attributes.value(QLatin1String("filepath")).toString();
         if (!path.startsWith(headerDir))
             continue;
+        headersSeen.insert(QFileInfo(path).fileName());
         const int lineno = attributes.value(QLatin1String("lineno")).toInt();
         const QStringList &lines = headers.lines(path);
         const QString line = lines.value(lineno - 1);
@@ -163,6 +166,23 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "lpm-doccheck: %s: %s\n", qPrintable(args.at(1)),
                      qPrintable(xml.errorString()));
         return 2;
+    }
+    // Every public header declares something (the umbrella and the export macros
+    // aside): one qdoc never saw, not parsed or not included, would pass unchecked.
+    int unseen = 0;
+    const QStringList allHeaders = QDir(headerDir).entryList({ QStringLiteral("*.h") }, QDir::Files);
+    for (const QString &header : allHeaders) {
+        if (header == QLatin1String("lpm.h") || header == QLatin1String("lpmglobal.h")
+            || headersSeen.contains(header))
+            continue;
+        std::fprintf(stderr, "%s%s:1: (qdoc) warning: qdoc saw no declaration in this header "
+                             "(not parsed, or not included from lpm.h)\n",
+                     qPrintable(headerDir), qPrintable(header));
+        ++unseen;
+    }
+    if (unseen > 0 || checked == 0) {
+        std::fprintf(stderr, "lpm-doccheck: %d public headers without declarations in the index\n", unseen);
+        return 1;
     }
     if (missing > 0) {
         std::fprintf(stderr, "lpm-doccheck: %d of %d public declarations have no documentation\n",

@@ -74,7 +74,9 @@ LpmQmlSupervisor::~LpmQmlSupervisor()
 {
     // The supervisor rejects what is pending with ShuttingDown as it goes; those
     // replies reach JavaScript from here, while the engine still knows this object.
-    // Its properties no longer change on the way.
+    // Its properties no longer change on the way, and what the callbacks ask of it
+    // (enqueue, start, ...) is refused: no pool is built again inside its destructor.
+    m_destroying = true;
     m_requests->disconnect(this);
     if (m_supervisor) {
         m_supervisor->disconnect(this);
@@ -122,7 +124,8 @@ void LpmQmlSupervisor::setCount(int count)
         qCWarning(lcLpmQml) << "Supervisor.count =" << count << "ignored: a pool needs a worker";
         return;
     }
-    if (m_config.worker.count == count)
+    // A running pool is compared by its own count, which autoscaling moves.
+    if (m_config.worker.count == count && (!m_supervisor || m_supervisor->targetCount() == count))
         return;
     m_config.worker.count = count; // also kept for the next start()
     if (m_supervisor) {
@@ -375,6 +378,8 @@ void LpmQmlSupervisor::start()
 {
     if (m_config.worker.program.isEmpty())
         qCWarning(lcLpmQml) << "Supervisor.start(): no program is set";
+    if (m_destroying)
+        return;
     ensureSupervisor()->start();
 }
 
@@ -385,6 +390,8 @@ void LpmQmlSupervisor::start()
 */
 bool LpmQmlSupervisor::broadcast(const QString &name, const QJSValue &payload)
 {
+    if (m_destroying)
+        return false;
     return ensureSupervisor()->broadcast(name, payload.toVariant());
 }
 
@@ -415,6 +422,10 @@ bool LpmQmlSupervisor::broadcast(const QString &name, const QJSValue &payload)
 QJSValue LpmQmlSupervisor::enqueue(const QJSValue &payload, const QJSValue &optionsOrCallback,
                                    const QJSValue &callback)
 {
+    if (m_destroying) {
+        qCWarning(lcLpmQml) << "enqueue() on a Supervisor being destroyed: refused";
+        return QJSValue();
+    }
     const QJSValue promise = m_requests->enqueue(ensureSupervisor(), payload, optionsOrCallback,
                                                  callback); // undefined with a callback
     updateQueueLength();
@@ -452,14 +463,27 @@ void LpmQmlSupervisor::resize(int count)
 
 LpmSupervisor *LpmQmlSupervisor::ensureSupervisor()
 {
+    // A stopped pool is rebuilt with the new configuration, unless requests wait in
+    // it (enqueued before start()): they are kept, and the change waits for the next
+    // stop.
     if (m_supervisor
-        && (!m_configChanged || m_supervisor->state() != LpmSupervisor::State::Stopped))
+        && (!m_configChanged || m_supervisor->state() != LpmSupervisor::State::Stopped
+            || m_supervisor->pendingCount() > 0)) {
+        if (m_configChanged && m_supervisor->state() == LpmSupervisor::State::Stopped)
+            qCWarning(lcLpmQml) << "configuration changed while requests wait: it applies after the next stop";
         return m_supervisor.get();
+    }
     if (m_supervisor)
         qCDebug(lcLpmQml) << "configuration changed: building a new supervisor";
     m_workers->setSupervisor(nullptr);
-    m_supervisor = std::make_unique<LpmSupervisor>(m_config);
+    // The old one is forgotten before it goes: what its end calls back into sees the
+    // new one, connected once.
+    std::unique_ptr<LpmSupervisor> old = std::exchange(m_supervisor, std::make_unique<LpmSupervisor>(m_config));
     m_configChanged = false;
+    if (old) {
+        old->disconnect(this);
+        old.reset();
+    }
     LpmSupervisor *supervisor = m_supervisor.get();
     connect(supervisor, &LpmSupervisor::stateChanged, this, &LpmQmlSupervisor::updateState);
     connect(supervisor, &LpmSupervisor::healthUpdated, this, &LpmQmlSupervisor::updateQueueLength);

@@ -189,6 +189,7 @@ private:
 
     LpmSupervisorConfig m_config;
     bool m_configChanged = false; // since m_supervisor was built
+    bool m_destroying = false;    // in the destructor: nothing new is taken
     std::unique_ptr<LpmSupervisor> m_supervisor;
     LpmWorkerModel *m_workers;
     LpmQmlRequests *m_requests;

@@ -47,6 +47,19 @@ TestCase {
         return result
     }
 
+    function test_requestsBeforeStartSurviveAConfigChange() {
+        // Enqueued before start(), then a setting changes: the requests are kept and
+        // answered (the change waits for the next stop), never rejected by a rebuild.
+        var pool = makePool({ "count": 1 })
+        var result = track(pool.enqueue({ "op": "echo", "n": 3 }))
+        ignoreWarning(/configuration changed while requests wait/)
+        pool.timeout = 5000
+        pool.start()
+        tryVerify(function () { return result.settled }, longWait)
+        compare(result.error, null)
+        compare(result.answer.echo.n, 3)
+    }
+
     function test_promiseResolvesWithTheAnswer() {
         var pool = startedPool({ "count": 1 })
         var promise = pool.enqueue({ "op": "echo", "n": 8, "list": [1, "two"] })
