@@ -60,6 +60,10 @@ struct LpmWorkerConfig
     // Written to each worker's /proc/self/oom_score_adj, so that under memory pressure
     // the kernel takes a worker, which LPM replaces, before the application. 0: left.
     int oomScoreAdj = 300;
+    // Start workers by forking a template that ran the worker program up to ready():
+    // no exec, no dynamic linking, no start-up code again for a respawn or a recycle.
+    // The template must have one thread at ready(); otherwise workers start normally.
+    bool forkServer = false;
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

@@ -38,7 +38,7 @@ LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
 
 LpmWorkerHandle::~LpmWorkerHandle() = default;
 
-void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count)
+void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkServer *forkServer)
 {
     m_watch = new LpmWorkerWatch(config, this);
     connect(m_process, &LpmWorkerProcess::started, m_watch, &LpmWorkerWatch::started);
@@ -49,7 +49,7 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count)
     });
     connect(m_watch, &LpmWorkerWatch::hung, this,
             [this](const QString &why) { killFor(LpmWorkerExit::Reason::Hung, why); });
-    const LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count);
+    const LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count, forkServer);
     if (channels.control < 0)
         return; // finished() follows
     m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);

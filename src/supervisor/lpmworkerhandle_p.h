@@ -24,6 +24,7 @@
 class LpmCpuSampler;
 class LpmPendingRequest;
 class LpmStatmReader;
+class LpmForkServer;
 class LpmWorkerProcess;
 class LpmWorkerWatch;
 class QTimer;
@@ -52,7 +53,8 @@ public:
 
     // Starts the process as the worker in its slot of a pool of count. Its failure to
     // start, like every end, comes as exited().
-    void start(const LpmWorkerConfig &config, int count);
+    // forkServer: null, or the one to fork from.
+    void start(const LpmWorkerConfig &config, int count, LpmForkServer *forkServer);
 
     // Sends a request this worker then holds. False (with error) when it could not.
     bool sendRequest(LpmPendingRequest *request, QString *error);

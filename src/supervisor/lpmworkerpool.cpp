@@ -1,6 +1,7 @@
 #include "lpmworkerpool_p.h"
 
 #include "lpmdispatcher_p.h"
+#include "lpmforkserver_p.h"
 #include "lpmlogging_p.h"
 #include "lpmworkerhandle_p.h"
 
@@ -56,6 +57,7 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
 LpmWorkerPool::~LpmWorkerPool()
 {
     stopAll();
+    delete m_forkServer; // after its children
     for (const SharedServer &shared : m_sharedServers)
         ::close(shared.fd);
 }
@@ -167,7 +169,9 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
             onReady(worker);
     });
     Q_EMIT spawned(worker);
-    worker->start(m_config.worker, m_targetCount);
+    if (m_config.worker.forkServer && !m_forkServer)
+        m_forkServer = new LpmForkServer(m_config.worker, this);
+    worker->start(m_config.worker, m_targetCount, m_forkServer);
     for (const SharedServer &shared : m_sharedServers)
         worker->shareServer(shared.body, ::fcntl(shared.fd, F_DUPFD_CLOEXEC, 3));
     return worker;
@@ -242,6 +246,8 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         return;
     m_workers.erase(it);
     worker->deleteLater();
+    if (m_forkServer && !m_running && m_workers.empty())
+        std::exchange(m_forkServer, nullptr)->deleteLater();
     // A replacement gone before it was ready leaves the old worker serving (its policy
     // is checked again); an old worker gone first leaves its replacement as the slot's.
     bool wasReplacement = false;

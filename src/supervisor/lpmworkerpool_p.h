@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+class LpmForkServer;
 class LpmWorkerHandle;
 class QTimer;
 
@@ -134,4 +135,7 @@ private:
         int fd;
     };
     std::vector<SharedServer> m_sharedServers;
+    // worker.forkServer: made with the first worker, let go once the pool has stopped
+    // and its last worker has exited (the template's end would kill its children).
+    LpmForkServer *m_forkServer = nullptr;
 };

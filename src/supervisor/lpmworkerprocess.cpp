@@ -1,7 +1,12 @@
 #include "lpmworkerprocess_p.h"
 
+#include "lpmforkprotocol_p.h"
+#include "lpmforkserver_p.h"
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
+
+#include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qsocketnotifier.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -9,9 +14,11 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -75,14 +82,38 @@ LpmWorkerProcess::LpmWorkerProcess(QObject *parent) : QObject(parent), m_process
 
 LpmWorkerProcess::~LpmWorkerProcess()
 {
-    if (m_process.state() == QProcess::NotRunning)
-        return;
-    m_process.disconnect(this);
-    killGroup();
-    m_process.waitForFinished(5000);
+    if (isRunning()) {
+        m_process.disconnect(this);
+        killGroup();
+        if (m_mode == Mode::Exec)
+            m_process.waitForFinished(5000);
+        else if (m_mode == Mode::Forked)
+            waitForExit(5000);
+    }
+    closeForkEnds();
+    delete m_stderrNotifier;
+    delete m_pidfdNotifier;
+    if (m_stderrPipe >= 0)
+        ::close(m_stderrPipe);
+    if (m_pidfd >= 0)
+        ::close(m_pidfd);
 }
 
-LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config, int slot, int count)
+bool LpmWorkerProcess::isRunning() const
+{
+    switch (m_mode) {
+    case Mode::Exec:
+        return m_process.state() != QProcess::NotRunning;
+    case Mode::ForkPending:
+        return true;
+    case Mode::Forked:
+        return !m_ended;
+    }
+    return false;
+}
+
+LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config, int slot, int count,
+                                                   LpmForkServer *forkServer)
 {
     m_uptime.start();
     int control[2];
@@ -97,15 +128,35 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config
         failToStart(QStringLiteral("no channel could be created"));
         return {};
     }
-    const int childControl = control[1];
-    const int childDescriptors = descriptors[1];
+    int stderrPipe[2];
+    if (forkServer && forkServer->state() != LpmForkServer::State::Unavailable
+        && ::pipe2(stderrPipe, O_CLOEXEC) == 0) {
+        m_mode = Mode::ForkPending;
+        m_config = config;
+        m_slot = slot;
+        m_count = count;
+        m_forkEnds = { { control[1], descriptors[1], stderrPipe[1] } };
+        m_stderrPipe = stderrPipe[0];
+        ::fcntl(m_stderrPipe, F_SETFL, O_NONBLOCK);
+        forkServer->requestFork(this, slot, count, m_forkEnds.data());
+        m_server = forkServer;
+    } else {
+        execute(config, slot, count, control[1], descriptors[1]);
+    }
+    return { control[0], descriptors[0] };
+}
 
+void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int count, int childControl,
+                               int childDescriptors)
+{
     QProcessEnvironment environment = config.environment;
     environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childControl));
     environment.insert(QLatin1String(LpmIpc::DescriptorChannelFdVariable),
                        QString::number(childDescriptors));
-    environment.insert(QStringLiteral("LPM_WORKER_INDEX"), QString::number(slot));
-    environment.insert(QStringLiteral("LPM_WORKER_COUNT"), QString::number(count));
+    if (slot >= 0) { // a fork server's template has no slot: its children get theirs
+        environment.insert(QStringLiteral("LPM_WORKER_INDEX"), QString::number(slot));
+        environment.insert(QStringLiteral("LPM_WORKER_COUNT"), QString::number(count));
+    }
     m_process.setProcessEnvironment(environment);
 
     // Formatted here: the child may only call async-signal-safe functions.
@@ -139,27 +190,168 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config
     // is what lets the parent see end-of-file when the child dies.
     ::close(childControl);
     ::close(childDescriptors);
-    return { control[0], descriptors[0] };
+}
+
+void LpmWorkerProcess::onForked(qint64 pid, int pidfd)
+{
+    if (m_mode != Mode::ForkPending) {
+        ::close(pidfd);
+        return;
+    }
+    m_mode = Mode::Forked;
+    m_pid = pid;
+    m_pidfd = pidfd;
+    closeForkEnds(); // the child has its copies: end of file reaches us when it dies
+    m_stderrNotifier = new QSocketNotifier(m_stderrPipe, QSocketNotifier::Read, this);
+    connect(m_stderrNotifier, &QSocketNotifier::activated, this, &LpmWorkerProcess::readStderrPipe);
+    if (m_killRequested)
+        killGroup();
+    Q_EMIT started(m_pid);
+}
+
+void LpmWorkerProcess::onForkFailed()
+{
+    if (m_mode != Mode::ForkPending)
+        return;
+    m_mode = Mode::Exec;
+    m_server = nullptr;
+    ::close(std::exchange(m_stderrPipe, -1));
+    ::close(std::exchange(m_forkEnds[2], -1));
+    const int childControl = std::exchange(m_forkEnds[0], -1);
+    const int childDescriptors = std::exchange(m_forkEnds[1], -1);
+    if (!m_killRequested) {
+        execute(m_config, m_slot, m_count, childControl, childDescriptors);
+        return;
+    }
+    ::close(childControl);
+    ::close(childDescriptors);
+    failToStart(QStringLiteral("killed before it started"));
+}
+
+void LpmWorkerProcess::onExitReported(int waitStatus)
+{
+    if (m_mode != Mode::Forked || m_reported)
+        return;
+    if (waitStatus < 0) { // reaped by the kernel: how it ended is unknown
+        m_exitStatus = QProcess::CrashExit;
+        m_exitCode = 0;
+    } else if (WIFSIGNALED(waitStatus)) {
+        m_exitStatus = QProcess::CrashExit;
+        m_exitCode = WTERMSIG(waitStatus);
+    } else {
+        m_exitStatus = QProcess::NormalExit;
+        m_exitCode = WEXITSTATUS(waitStatus);
+    }
+    finishForked();
+}
+
+void LpmWorkerProcess::onServerLost()
+{
+    if (m_mode != Mode::Forked || m_reported || m_pidfdNotifier)
+        return;
+    // The kernel kills it with its template (its parent-death signal); its pidfd tells
+    // when it is gone, and nobody is left to say how: SIGKILL.
+    m_pidfdNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+    connect(m_pidfdNotifier, &QSocketNotifier::activated, this, [this] {
+        m_exitStatus = QProcess::CrashExit;
+        m_exitCode = SIGKILL;
+        finishForked();
+    });
+}
+
+void LpmWorkerProcess::finishForked()
+{
+    m_reported = true;
+    m_ended = true;
+    readStderrPipe(); // its last words
+    delete std::exchange(m_stderrNotifier, nullptr);
+    delete std::exchange(m_pidfdNotifier, nullptr);
+    Q_EMIT finished();
+}
+
+void LpmWorkerProcess::closeForkEnds()
+{
+    for (int &fd : m_forkEnds) {
+        if (fd >= 0)
+            ::close(std::exchange(fd, -1));
+    }
+}
+
+void LpmWorkerProcess::readStderrPipe()
+{
+    if (m_stderrPipe < 0)
+        return;
+    char buffer[16 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(m_stderrPipe, buffer, sizeof(buffer));
+        if (n > 0) {
+            keepStderr(QByteArray::fromRawData(buffer, n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 && m_stderrNotifier) // end of file: the child and its children are done
+            m_stderrNotifier->setEnabled(false);
+        return;
+    }
 }
 
 void LpmWorkerProcess::killGroup()
 {
-    if (m_process.state() == QProcess::NotRunning)
+    switch (m_mode) {
+    case Mode::Exec: {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        const pid_t pid = pid_t(m_process.processId());
+        if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // not its group's leader (yet)
+            m_process.kill();
         return;
-    const pid_t pid = pid_t(m_process.processId());
-    if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // not its group's leader (yet)
-        m_process.kill();
+    }
+    case Mode::ForkPending:
+        m_killRequested = true; // done as soon as it is forked, or it is not started
+        return;
+    case Mode::Forked:
+        if (m_ended)
+            return;
+        // The pidfd reaches this process and no other; its group id is not reused while
+        // it is unreaped, and the template reaps only after it has died.
+        LpmFork::signalPidFd(m_pidfd, SIGKILL);
+        ::kill(-pid_t(m_pid), SIGKILL);
+        return;
+    }
 }
 
 void LpmWorkerProcess::killLeftovers()
 {
-    if (m_pid > 0 && m_process.state() == QProcess::NotRunning)
+    if (m_pid > 0 && !isRunning())
         ::kill(-pid_t(m_pid), SIGKILL);
 }
 
 bool LpmWorkerProcess::waitForExit(int ms)
 {
-    return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(qMax(0, ms));
+    const QDeadlineTimer deadline(qMax(0, ms));
+    while (m_mode == Mode::ForkPending && m_server && !deadline.hasExpired())
+        m_server->pump(int(qMin<qint64>(deadline.remainingTime(), 50)));
+    switch (m_mode) {
+    case Mode::Exec:
+        return m_process.state() == QProcess::NotRunning
+                || m_process.waitForFinished(int(deadline.remainingTime()));
+    case Mode::ForkPending:
+        return false;
+    case Mode::Forked:
+        break;
+    }
+    if (m_ended)
+        return true;
+    // Its pidfd turns readable when it has died; the template's report follows later.
+    struct pollfd polled = { m_pidfd, POLLIN, 0 };
+    int ready;
+    do {
+        ready = ::poll(&polled, 1, int(deadline.remainingTime()));
+    } while (ready < 0 && errno == EINTR);
+    if (ready > 0)
+        m_ended = true;
+    return m_ended;
 }
 
 LpmWorkerExit LpmWorkerProcess::exitReport() const
@@ -190,7 +382,11 @@ void LpmWorkerProcess::failToStart(const QString &reason)
 
 void LpmWorkerProcess::forwardStandardError()
 {
-    const QByteArray bytes = m_process.readAllStandardError();
+    keepStderr(m_process.readAllStandardError());
+}
+
+void LpmWorkerProcess::keepStderr(const QByteArray &bytes)
+{
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     m_stderrTail.append(bytes);
     if (m_stderrTail.size() > StderrTailBytes)

@@ -8,7 +8,13 @@
 
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qobject.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qprocess.h>
+
+#include <array>
+
+class LpmForkServer;
+class QSocketNotifier;
 
 // One worker's operating-system process: started with its ends of a private channel,
 // its stderr passed through (the last few KiB kept to explain its end), and killed
@@ -22,6 +28,11 @@
 // leads a process group of its own, so a terminal's Ctrl-C is the supervisor's to
 // handle and a kill reaches the worker's own children too. Its oom_score_adj is raised,
 // so that under memory pressure the kernel takes a worker before the application.
+//
+// With a fork server, the process is forked from its template instead (same channels,
+// its stderr through a pipe of ours) and reaped by the template, which reports its end;
+// it is signalled through a pidfd, which a reused pid cannot fool. Where the template
+// cannot serve, the process starts the usual way.
 class LpmWorkerProcess : public QObject
 {
     Q_OBJECT
@@ -40,9 +51,16 @@ public:
     // Starts config.program as the worker in slot of count. No channels (-1) when no
     // socketpair could be made; finished() follows then, as it does when the program
     // cannot be executed.
-    Channels start(const LpmWorkerConfig &config, int slot, int count);
+    Channels start(const LpmWorkerConfig &config, int slot, int count,
+                   LpmForkServer *forkServer = nullptr);
     qint64 pid() const { return m_pid; }
-    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    bool isRunning() const;
+
+    // The fork server's answers.
+    void onForked(qint64 pid, int pidfd);
+    void onForkFailed();
+    void onExitReported(int waitStatus);
+    void onServerLost();
     // SIGKILL to the whole process group while the worker is not yet reaped (its pid
     // then still names its group).
     void killGroup();
@@ -61,7 +79,14 @@ Q_SIGNALS:
     void finished();
 
 private:
+    enum class Mode { Exec, ForkPending, Forked };
+    void execute(const LpmWorkerConfig &config, int slot, int count, int childControl,
+                 int childDescriptors);
     void forwardStandardError();
+    void keepStderr(const QByteArray &bytes);
+    void readStderrPipe();
+    void closeForkEnds();
+    void finishForked();
     void failToStart(const QString &reason);
 
     QProcess m_process;
@@ -71,4 +96,19 @@ private:
     QProcess::ExitStatus m_exitStatus = QProcess::NormalExit;
     QString m_startFailure;
     QByteArray m_stderrTail;
+
+    Mode m_mode = Mode::Exec;
+    // While a fork is pending: what an ordinary start would need instead.
+    LpmWorkerConfig m_config;
+    int m_slot = -1;
+    int m_count = 0;
+    std::array<int, 3> m_forkEnds{ { -1, -1, -1 } }; // the child's control, descriptors, stderr
+    bool m_killRequested = false;
+    int m_pidfd = -1;
+    int m_stderrPipe = -1;
+    QSocketNotifier *m_stderrNotifier = nullptr;
+    QSocketNotifier *m_pidfdNotifier = nullptr; // after the template is lost
+    QPointer<LpmForkServer> m_server;
+    bool m_ended = false; // a forked process is gone (its pidfd said so)
+    bool m_reported = false;
 };

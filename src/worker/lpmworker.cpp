@@ -104,6 +104,8 @@ void LpmWorker::ready()
                      qPrintable(program), ChannelFdVariable);
         std::exit(2);
     }
+    if (d->templateSocket >= 0)
+        d->serveForks(); // returns in a forked worker only
     d->ready = true;
     d->endpoint->send(Message::control(MessageType::Ready));
     d->proceedWithSoftKill();

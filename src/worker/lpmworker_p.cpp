@@ -1,6 +1,7 @@
 #include "lpmworker_p.h"
 
 #include "lpmfdchannel_p.h"
+#include "lpmforktemplate_p.h"
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
@@ -12,6 +13,8 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qmetaobject.h>
 #include <QtNetwork/qtcpserver.h>
+
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,7 +54,27 @@ void LpmWorkerPrivate::openEndpoint()
     const int descriptor = channelDescriptor();
     if (descriptor < 0)
         return;
-    endpoint = new LpmEndpoint(descriptor, inheritedSocket(DescriptorChannelFdVariable), q);
+    const int descriptors = inheritedSocket(DescriptorChannelFdVariable);
+    // However the event loop ends (quit() from a handler too), what was sent goes out.
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
+                     [this] { flushLastWords(); });
+    healthTimer.setInterval(HealthReportMs);
+    QObject::connect(&healthTimer, &QTimer::timeout, q, [this] { sendHealth(); });
+    if (LpmForkTemplate::isRequested()) {
+        // The template's descriptor channel carries fork records, which serveForks()
+        // reads itself; its message channel stays quiet until then.
+        templateSocket = descriptors;
+        attachEndpoint(descriptor, -1);
+        return;
+    }
+    attachEndpoint(descriptor, descriptors);
+    healthTimer.start();
+}
+
+void LpmWorkerPrivate::attachEndpoint(int control, int descriptors)
+{
+    Q_Q(LpmWorker);
+    endpoint = new LpmEndpoint(control, descriptors, q);
     QObject::connect(endpoint, &LpmEndpoint::messageReceived, q,
                      [this](const Message &message, const LpmEndpoint::Attached &attached) {
                          onMessage(message, attached);
@@ -69,11 +92,18 @@ void LpmWorkerPrivate::openEndpoint()
         events.rejectAll(LpmError::Code::ChannelClosed);
         QCoreApplication::exit(0);
     });
-    // However the event loop ends (quit() from a handler too), what was sent goes out.
-    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
-                     [this] { flushLastWords(); });
-    healthTimer.setInterval(HealthReportMs);
-    QObject::connect(&healthTimer, &QTimer::timeout, q, [this] { sendHealth(); });
+}
+
+void LpmWorkerPrivate::serveForks()
+{
+    const int socket = std::exchange(templateSocket, -1);
+    const LpmForkTemplate::ChildChannels channels = LpmForkTemplate::serve(socket);
+    // A forked worker: the template's channel is the template's, not ours.
+    LpmEndpoint *old = endpoint;
+    endpoint = nullptr;
+    QObject::disconnect(old, nullptr, q_ptr, nullptr);
+    delete old;
+    attachEndpoint(channels.control, channels.descriptors);
     healthTimer.start();
 }
 

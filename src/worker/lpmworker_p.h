@@ -31,6 +31,11 @@ public:
     static int channelDescriptor();
 
     void openEndpoint();
+    // The endpoint over a channel (ours from now on) and what watches it.
+    void attachEndpoint(int control, int descriptors);
+    // As a fork server's template: serves forks; returns in a forked child, which then
+    // has its own channel.
+    void serveForks();
     void onMessage(const LpmIpc::Message &message, const LpmEndpoint::Attached &attached);
     void deliverRequest(const LpmIpc::Message &message, const LpmEndpoint::Attached &attached);
     void adoptServer(const QByteArray &body, int fd);
@@ -53,6 +58,7 @@ public:
     QPointer<LpmEndpoint> endpoint; // null once gone, even while the worker is destroyed
     LpmWorkerEvents events;
     bool ready = false;
+    int templateSocket = -1; // a fork server's template: its descriptor channel
     QHash<QUuid, LpmRequest *> ongoing;
     LpmHealthProbe probe;
     QTimer healthTimer;

@@ -7,7 +7,10 @@
 //   hard-handler (handles hardKillRequested: exits 43);
 //   crash-once:FILE (the first worker to see FILE missing creates it and crashes
 //   on its first request); listen (serves shared servers: writes its pid to every
-//   connection, and echoes what the client sent first).
+//   connection, and echoes what the client sent first); startup-mark:FILE (appends its
+//   pid to FILE during start-up, before ready()); thread-at-start (keeps a second
+//   thread running from start-up on); exit-without-index (exits 3 at start-up when
+//   LPM_WORKER_INDEX is not set, as in a fork server's template).
 // Broadcasts are acknowledged with an event "broadcast-seen" carrying their payload.
 // Ops: echo (default), sleep {ms}, spin {ms, file} (keeps a core busy that long or
 //   until file exists), wait-file {file} (answers once file exists), cancelable {ms}, alloc {mib}, crash,
@@ -26,16 +29,21 @@
 //   worker's process group and answers with its pid); busy-loop (never returns);
 //   env (answers with LPM_WORKER_INDEX, LPM_WORKER_COUNT, LPM_TEST_MARK and its
 //   oom_score_adj); block {ms} (blocks its event loop, then answers); block-heartbeat
-//   {ms} (the same, calling LpmWorker::heartbeat() every 50 ms).
+//   {ms} (the same, calling LpmWorker::heartbeat() every 50 ms); lineage (answers with
+//   its pid and its parent's); eventfds (answers with the kernel ids of its eventfd
+//   descriptors, from /proc/self/fdinfo); thread-echo (answers from another thread's
+//   queued call, which takes a wake-up of the event loop).
 
 #include <lpm/lpm.h>
 
 #include <QtCore/qbuffer.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qcryptographichash.h>
+#include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qpoint.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpserver.h>
 #include <QtNetwork/qtcpsocket.h>
@@ -47,11 +55,29 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
 
 namespace {
+
+// The "eventfd-id" of every eventfd this process holds.
+QVariantList eventFdIds()
+{
+    QVariantList ids;
+    const QDir fds(QStringLiteral("/proc/self/fdinfo"));
+    for (const QString &name : fds.entryList(QDir::Files)) {
+        QFile info(fds.filePath(name));
+        if (!info.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : info.readAll().split('\n')) {
+            if (line.startsWith("eventfd-id:"))
+                ids.append(line.mid(int(std::strlen("eventfd-id:"))).trimmed().toLongLong());
+        }
+    }
+    return ids;
+}
 
 std::vector<std::vector<char>> g_hoard; // memory kept alive by "alloc"
 int g_channelFd = -1;                    // for ops that break the protocol on purpose
@@ -190,6 +216,24 @@ void handle(LpmRequest *req)
             ::_exit(127);
         }
         req->respond(withPid({ { QStringLiteral("grandchild"), qint64(child) } }));
+        return;
+    }
+    if (op == QLatin1String("lineage")) {
+        req->respond(withPid({ { QStringLiteral("ppid"), qint64(::getppid()) } }));
+        return;
+    }
+    if (op == QLatin1String("eventfds")) {
+        req->respond(withPid({ { QStringLiteral("ids"), eventFdIds() } }));
+        return;
+    }
+    if (op == QLatin1String("thread-echo")) {
+        QPointer<LpmRequest> guarded(req);
+        std::thread([guarded, data] {
+            QMetaObject::invokeMethod(LpmWorker::instance(), [guarded, data] {
+                if (guarded)
+                    guarded->respond(withPid({ { QStringLiteral("echo"), data } }));
+            }, Qt::QueuedConnection);
+        }).detach();
         return;
     }
     if (op == QLatin1String("env")) {
@@ -334,6 +378,18 @@ int main(int argc, char **argv)
         && QFile::exists(role.mid(int(std::strlen("exit-at-start-if:")))))
         return 3;
 
+    if (role == QLatin1String("exit-without-index") && !qEnvironmentVariableIsSet("LPM_WORKER_INDEX"))
+        return 3;
+    if (role.startsWith(QLatin1String("startup-mark:"))) {
+        QFile marker(role.mid(int(std::strlen("startup-mark:"))));
+        if (marker.open(QIODevice::Append | QIODevice::WriteOnly))
+            marker.write(QByteArray::number(qint64(::getpid())) + '\n');
+    }
+    QThread *extraThread = nullptr;
+    if (role == QLatin1String("thread-at-start")) {
+        extraThread = new QThread;
+        extraThread->start();
+    }
     if (role.startsWith(QLatin1String("crash-once:"))) {
         QFile marker(role.mid(int(std::strlen("crash-once:"))));
         g_crashOnFirstRequest = marker.open(QIODevice::NewOnly | QIODevice::WriteOnly);
@@ -368,5 +424,10 @@ int main(int argc, char **argv)
     else if (role != QLatin1String("noready"))
         worker->ready();
     const int status = app.exec();
+    if (extraThread) {
+        extraThread->quit();
+        extraThread->wait();
+        delete extraThread;
+    }
     return exitCode ? exitCode : status;
 }
