@@ -77,6 +77,27 @@ qint64 parentOf(const LpmSupervisor &supervisor)
     return fields.value(1).toLongLong(); // after the state: the parent's pid
 }
 
+// This process's children that still run (not zombies).
+QList<qint64> runningChildren()
+{
+    QList<qint64> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.value(1).toLongLong() == ::getpid() && fields.value(0) != "Z")
+            children.append(pid);
+    }
+    return children;
+}
+
 } // namespace
 
 class tst_ForkServer : public QObject
@@ -92,6 +113,8 @@ private Q_SLOTS:
     void threadsAtReadyFallBackToNormalStarts();
     void aTemplateThatCannotStartFallsBack();
     void killsAndDestructionLeaveNoProcess();
+    void aKillWhileTheTemplateStartsStopsAtOnce();
+    void destructionWhileForksWaitLeavesNoProcess();
 };
 
 void tst_ForkServer::workersAreForkedFromOneStartUp()
@@ -302,12 +325,37 @@ void tst_ForkServer::killsAndDestructionLeaveNoProcess()
         spawned.clear();
         QVERIFY(startAndWait(supervisor, &spawned));
         everything += spawned;
+        QVERIFY(parentOf(supervisor) > 0);
         everything.insert(parentOf(supervisor));
         QCOMPARE(answerOf(supervisor, op(QStringLiteral("lineage"))).value(QStringLiteral("ppid")).toLongLong(),
                  parentOf(supervisor));
         QVERIFY(!everything.contains(::getpid()));
     }
     QTRY_VERIFY_WITH_TIMEOUT(noneAlive(everything), LongWaitMs);
+}
+
+void tst_ForkServer::aKillWhileTheTemplateStartsStopsAtOnce()
+{
+    // The template takes a minute to reach ready(): the kill does not wait for it.
+    LpmSupervisor supervisor(forkingConfig(3, { QStringLiteral("ready-after:60000") }));
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    supervisor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!runningChildren().isEmpty(), LongWaitMs); // the template runs
+    supervisor.hardKill();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, 20000);
+    QCOMPARE(exits.count(), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(runningChildren().isEmpty(), LongWaitMs);
+    QCOMPARE(supervisor.restartCount(), 0);
+}
+
+void tst_ForkServer::destructionWhileForksWaitLeavesNoProcess()
+{
+    {
+        LpmSupervisor supervisor(forkingConfig(4, { QStringLiteral("ready-after:60000") }));
+        supervisor.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!runningChildren().isEmpty(), LongWaitMs);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(runningChildren().isEmpty(), LongWaitMs);
 }
 
 QTEST_GUILESS_MAIN(tst_ForkServer)

@@ -64,6 +64,10 @@ struct LpmWorkerConfig
     // no exec, no dynamic linking, no start-up code again for a respawn or a recycle.
     // The template must have one thread at ready(); otherwise workers start normally.
     bool forkServer = false;
+    // Bytes of shared memory per worker and direction through which the large byte
+    // arrays of requests and answers (32 KiB and more, nested anywhere) cross instead
+    // of the socket; pages are touched as used and then reused. 0: none.
+    qint64 sharedMemory = 32 * 1024 * 1024;
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

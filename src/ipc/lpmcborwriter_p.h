@@ -42,6 +42,7 @@ public:
     void startArray(quint64 count) { head(4, count); }
     void startMap(quint64 count) { head(5, count); }
     void appendTag(QCborKnownTags tag) { head(6, quint64(tag)); }
+    void appendTag(quint64 tag) { head(6, tag); }
     void appendBool(bool value) { m_out.append(char(value ? 0xf5 : 0xf4)); }
     void appendNull() { m_out.append(char(0xf6)); }
     void appendDouble(double value)

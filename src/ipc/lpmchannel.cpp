@@ -153,7 +153,7 @@ void LpmChannel::readFrames()
         }
         Message message;
         QString error;
-        if (!decodeFrame(type, body, &message, &error)) {
+        if (!decodeFrame(type, body, &message, &error, m_incomingRing)) {
             fail(error);
             break;
         }

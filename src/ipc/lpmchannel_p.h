@@ -9,6 +9,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
+class LpmSharedRing;
 class QIODevice;
 
 // The framed message channel between a supervisor and a worker, over any open
@@ -55,6 +56,8 @@ public:
     bool isPaused() const { return m_paused; }
 
     qint64 bytesToWrite() const;
+    // Where the peer's large byte arrays are read from (the caller keeps it alive).
+    void setIncomingRing(LpmSharedRing *ring) { m_incomingRing = ring; }
 
 Q_SIGNALS:
     void helloReceived(qint64 peerPid);
@@ -79,4 +82,5 @@ private:
     bool m_closed = false;
     bool m_backlogReported = false;
     bool m_paused = false;
+    LpmSharedRing *m_incomingRing = nullptr;
 };

@@ -3,6 +3,7 @@
 #include "lpmchannel_p.h"
 #include "lpmfdchannel_p.h"
 #include "lpmlogging_p.h"
+#include "lpmsharedring_p.h"
 #include "lpmstream_p.h"
 #include "lpmstreampump_p.h"
 
@@ -64,9 +65,34 @@ qint64 LpmEndpoint::bytesToWrite() const
     return m_channel->bytesToWrite();
 }
 
+void LpmEndpoint::setRings(std::unique_ptr<LpmSharedRing> outgoing, std::unique_ptr<LpmSharedRing> incoming)
+{
+    m_outgoingRing = std::move(outgoing);
+    m_incomingRing = std::move(incoming);
+    m_channel->setIncomingRing(m_incomingRing.get());
+}
+
+void LpmEndpoint::placeBlobs(Message &message)
+{
+    if (message.blobs.isEmpty() || !m_outgoingRing)
+        return;
+    message.blobPositions.resize(message.blobs.size());
+    for (qsizetype i = 0; i < message.blobs.size(); ++i) {
+        const std::optional<quint64> position = m_outgoingRing->write(message.blobs.at(i));
+        message.blobPositions[i] = position ? qint64(*position) : -1;
+        if (!position)
+            qCDebug(lcLpmIpc) << "no room in the shared memory for" << message.blobs.at(i).size()
+                              << "bytes: they travel in the frame";
+    }
+}
+
 bool LpmEndpoint::send(const Message &message, QString *error)
 {
-    return m_channel->send(message, error);
+    if (message.blobs.isEmpty() || !m_outgoingRing)
+        return m_channel->send(message, error);
+    Message placed = message;
+    placeBlobs(placed);
+    return m_channel->send(placed, error);
 }
 
 bool LpmEndpoint::sendWithStream(Message message, QIODevice *source, Source ownership, QString *error)
@@ -84,6 +110,7 @@ bool LpmEndpoint::sendWithStream(Message message, QIODevice *source, Source owne
         return false;
     }
     message.attachment = Attachment::Stream;
+    placeBlobs(message);
     if (!m_channel->send(message, error)) {
         ::close(ends[0]);
         ::close(ends[1]);
@@ -114,6 +141,7 @@ bool LpmEndpoint::sendWithSocket(Message message, int fd, QString *error)
         return false;
     }
     message.attachment = Attachment::Socket;
+    placeBlobs(message);
     if (!m_channel->send(message, error)) {
         ::close(fd);
         return false;

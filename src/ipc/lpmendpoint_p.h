@@ -11,8 +11,11 @@
 #include <QtCore/qpointer.h>
 #include <QtCore/qset.h>
 
+#include <memory>
+
 class LpmChannel;
 class LpmFdChannel;
+class LpmSharedRing;
 class LpmStream;
 class LpmStreamPump;
 class QIODevice;
@@ -53,6 +56,10 @@ public:
     // A byte stream (taken over): messages only.
     explicit LpmEndpoint(QIODevice *device, QObject *parent = nullptr);
     ~LpmEndpoint() override;
+
+    // Shared memory for payloads' large byte arrays (taken over): what this end writes
+    // and what the peer wrote. Without them, those arrays travel in the frames.
+    void setRings(std::unique_ptr<LpmSharedRing> outgoing, std::unique_ptr<LpmSharedRing> incoming);
 
     bool isConnected() const;
     bool canPassDescriptors() const { return m_descriptors != nullptr; }
@@ -107,6 +114,8 @@ Q_SIGNALS:
     void disconnected();
 
 private:
+    // Puts message's large byte arrays into the outgoing ring where it has room.
+    void placeBlobs(LpmIpc::Message &message);
     void connectChannel();
     void onMessage(const LpmIpc::Message &message);
     void onDescriptor(int kind, const QUuid &id, const QByteArray &body, int fd);
@@ -124,4 +133,6 @@ private:
     QHash<QUuid, QPointer<LpmStreamPump>> m_outgoing;
     bool m_failed = false;
     bool m_acceptsSockets = true;
+    std::unique_ptr<LpmSharedRing> m_outgoingRing;
+    std::unique_ptr<LpmSharedRing> m_incomingRing;
 };

@@ -37,8 +37,10 @@ bool send(int socket, const Record &record, const int *fds, int fdCount, bool wa
     }
 }
 
-int receive(int socket, Record *record, int fds[ForkDescriptorCount], bool wait)
+int receive(int socket, Record *record, int fds[ForkDescriptorCount], bool wait, bool *lostDescriptors)
 {
+    if (lostDescriptors)
+        *lostDescriptors = false;
     for (int i = 0; i < ForkDescriptorCount; ++i)
         fds[i] = -1;
     struct iovec io = { record, sizeof(Record) };
@@ -68,14 +70,19 @@ int receive(int socket, Record *record, int fds[ForkDescriptorCount], bool wait)
                 ::close(fd); // more than any record carries
         }
     }
-    if (n != ssize_t(sizeof(Record)) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+    const bool whole = n == ssize_t(sizeof(Record)) && !(msg.msg_flags & MSG_TRUNC);
+    if (!whole || (msg.msg_flags & MSG_CTRUNC)) {
         for (int i = 0; i < ForkDescriptorCount; ++i) {
             if (fds[i] >= 0)
                 ::close(fds[i]);
             fds[i] = -1;
         }
-        errno = EPROTO;
-        return -1;
+        if (!whole) {
+            errno = EPROTO;
+            return -1;
+        }
+        if (lostDescriptors)
+            *lostDescriptors = true;
     }
     record->text[sizeof(record->text) - 1] = '\0';
     return 1;

@@ -31,19 +31,31 @@ struct Record
     qint32 slot = -1;
     qint32 count = 0;
     qint32 status = 0;
-    char text[236] = {};
+    quint32 sequence = 0; // Fork, and the Forked that answers it
+    char text[232] = {};
 };
 static_assert(sizeof(Record) == 256);
 
-// The descriptors that go with a Fork record, in this order.
-enum ForkDescriptor { Control = 0, Descriptors = 1, StandardError = 2, ForkDescriptorCount = 3 };
+// The descriptors that go with a Fork record, in this order; the shared rings only
+// where the pool uses shared memory.
+enum ForkDescriptor {
+    Control = 0,
+    Descriptors = 1,
+    StandardError = 2,
+    RingToWorker = 3,
+    RingFromWorker = 4,
+    ForkDescriptorCount = 5
+};
 
-// Sends record with up to 3 descriptors (copies travel; the caller keeps its own),
+// Sends record with up to ForkDescriptorCount descriptors (copies travel; the caller keeps its own),
 // waiting for room if wait. Returns false with errno set (EAGAIN: no room now).
 bool send(int socket, const Record &record, const int *fds, int fdCount, bool wait);
 // Receives one record and its descriptors (close-on-exec, -1 where none came).
-// Returns 1 for a record, 0 at end of file, -1 with errno set (EAGAIN: nothing there).
-int receive(int socket, Record *record, int fds[ForkDescriptorCount], bool wait);
+// Returns 1 for a record, 0 at end of file, -1 with errno set (EAGAIN: nothing there;
+// EPROTO: not a record). A record whose descriptors the kernel could not pass (this
+// process is at its descriptor limit) comes with none and *lostDescriptors set.
+int receive(int socket, Record *record, int fds[ForkDescriptorCount], bool wait,
+            bool *lostDescriptors = nullptr);
 
 // pidfd_open(2); -1 where the kernel lacks it.
 int openPidFd(pid_t pid);

@@ -2,6 +2,7 @@
 
 #include "lpmcborwriter_p.h"
 #include "lpmpayloadcodec_p.h"
+#include "lpmsharedring_p.h"
 #include "lpmuuid_p.h"
 
 #include <QtCore/qcborstreamreader.h>
@@ -37,18 +38,35 @@ int fieldCount(MessageType type)
     case MessageType::EventReply:
     case MessageType::Broadcast:
         return 2;
-    case MessageType::Response:
     case MessageType::ResponseError:
     case MessageType::Health:
     case MessageType::EventReject:
     case MessageType::StreamEnd:
         return 3;
+    case MessageType::Response:
     case MessageType::Event:
         return 4;
     case MessageType::Request:
-        return 5;
+        return 6;
     }
     return -1;
+}
+
+// The payload's large byte arrays: each a byte string (in the frame) or [position,
+// size] in the sender's shared ring.
+void writeBlobTable(LpmCborWriter &w, const Message &m)
+{
+    w.startArray(quint64(m.blobs.size()));
+    for (qsizetype i = 0; i < m.blobs.size(); ++i) {
+        const qint64 position = m.blobPositions.value(i, -1);
+        if (position < 0) {
+            w.appendBytes(m.blobs.at(i));
+            continue;
+        }
+        w.startArray(2);
+        w.appendUnsigned(quint64(position));
+        w.appendUnsigned(quint64(m.blobs.at(i).size()));
+    }
 }
 
 // Writes every field but a trailing payload. Returns whether the payload follows.
@@ -76,10 +94,12 @@ bool writeFields(LpmCborWriter &w, const Message &m)
         w.appendInteger(m.createdAt);
         w.appendUnsigned(quint64(m.attachment));
         w.appendBytes(m.prelude);
+        writeBlobTable(w, m);
         return true;
     case MessageType::Response:
         writeId(w, m.id);
         w.appendUnsigned(quint64(m.attachment));
+        writeBlobTable(w, m);
         return true;
     case MessageType::EventReply:
         writeId(w, m.id);
@@ -151,7 +171,35 @@ bool readAttachment(QCborStreamReader &r, Attachment *out)
     return true;
 }
 
-bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
+// Reads the blob table into m->blobs, copying out of incoming what lies there.
+bool readBlobTable(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QString *error)
+{
+    if (!r.isArray() || !r.isLengthKnown() || r.length() > quint64(LpmPayloadCodec::MaxItems)
+        || !r.enterContainer())
+        return false;
+    while (r.hasNext()) {
+        QByteArray bytes;
+        if (r.isByteArray()) {
+            if (!readBytes(r, &bytes))
+                return false;
+        } else {
+            qint64 position = 0;
+            qint64 size = 0;
+            if (!r.isArray() || !r.isLengthKnown() || r.length() != 2 || !r.enterContainer()
+                || !readInt(r, &position) || !readInt(r, &size) || r.hasNext() || !r.leaveContainer())
+                return false;
+            if (!incoming || position < 0 || size <= 0
+                || !incoming->read(quint64(position), quint64(size), &bytes)) {
+                *error = QStringLiteral("a large byte array outside the shared memory written to");
+                return false;
+            }
+        }
+        m->blobs.append(bytes);
+    }
+    return r.leaveContainer();
+}
+
+bool decodeFields(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QString *error)
 {
     switch (m->type) {
     case MessageType::Hello: {
@@ -174,10 +222,12 @@ bool decodeFields(QCborStreamReader &r, Message *m, QString *error)
         return readId(r, &m->id);
     case MessageType::Request:
         return readId(r, &m->id) && readInt(r, &m->createdAt) && readAttachment(r, &m->attachment)
-                && readBytes(r, &m->prelude) && LpmPayloadCodec::read(r, &m->payload, error);
+                && readBytes(r, &m->prelude) && readBlobTable(r, m, incoming, error)
+                && LpmPayloadCodec::read(r, &m->payload, error, &m->blobs);
     case MessageType::Response:
         return readId(r, &m->id) && readAttachment(r, &m->attachment)
-                && LpmPayloadCodec::read(r, &m->payload, error);
+                && readBlobTable(r, m, incoming, error)
+                && LpmPayloadCodec::read(r, &m->payload, error, &m->blobs);
     case MessageType::EventReply:
         return readId(r, &m->id) && LpmPayloadCodec::read(r, &m->payload, error);
     case MessageType::Event:
@@ -241,7 +291,8 @@ bool appendFrame(QByteArray &out, const Message &message, QString *error)
     return true;
 }
 
-bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error)
+bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error,
+                 LpmSharedRing *incoming)
 {
     if (!isKnownType(type)) {
         *error = QStringLiteral("unknown message type %1").arg(type);
@@ -252,7 +303,7 @@ bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *er
     QString detail;
     const bool ok = reader.isArray() && reader.isLengthKnown()
             && reader.length() == quint64(fieldCount(message->type)) && reader.enterContainer()
-            && decodeFields(reader, message, &detail) && !reader.hasNext()
+            && decodeFields(reader, message, incoming, &detail) && !reader.hasNext()
             && reader.leaveContainer();
     if (!ok || !LpmPayloadCodec::atCleanEnd(reader, body.size())) {
         *error = QStringLiteral("undecodable %1 message%2")

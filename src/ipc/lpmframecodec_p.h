@@ -5,6 +5,8 @@
 
 #include "lpmmessage_p.h"
 
+class LpmSharedRing;
+
 // Messages to and from frames (the layout is described in lpmmessage_p.h).
 namespace LpmIpc {
 
@@ -12,7 +14,9 @@ namespace LpmIpc {
 // payload is not serializable or the frame would exceed MaxFrameSize.
 bool appendFrame(QByteArray &out, const Message &message, QString *error);
 
-// Decodes the type byte and body of one frame.
-bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error);
+// Decodes the type byte and body of one frame. Large byte arrays the peer put into
+// shared memory are copied out of incoming (without it, they are a protocol error).
+bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *error,
+                 LpmSharedRing *incoming = nullptr);
 
 } // namespace LpmIpc

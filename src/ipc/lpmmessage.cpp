@@ -20,22 +20,26 @@ Message Message::control(MessageType type)
     return m;
 }
 
-Message Message::request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload)
+Message Message::request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload,
+                         const LpmPayloadCodec::Blobs &blobs)
 {
     Message m;
     m.type = MessageType::Request;
     m.id = id;
     m.createdAt = createdAt;
     m.encodedPayload = encodedPayload;
+    m.blobs = blobs;
     return m;
 }
 
-Message Message::response(const QUuid &id, const QByteArray &encodedPayload)
+Message Message::response(const QUuid &id, const QByteArray &encodedPayload,
+                          const LpmPayloadCodec::Blobs &blobs)
 {
     Message m;
     m.type = MessageType::Response;
     m.id = id;
     m.encodedPayload = encodedPayload;
+    m.blobs = blobs;
     return m;
 }
 
@@ -134,22 +138,33 @@ Message Message::socketClosed(const QUuid &id)
 }
 
 std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
-                                      QByteArray *encoded)
+                                      QByteArray *encoded, LpmPayloadCodec::Blobs *blobs)
 {
     QString what;
     bool tooManyItems = false;
-    if (!LpmPayloadCodec::encode(value, encoded, &what, &tooManyItems)) {
+    if (blobs)
+        blobs->clear();
+    if (!LpmPayloadCodec::encode(value, encoded, &what, &tooManyItems, blobs)) {
         encoded->clear();
         if (tooManyItems)
             return LpmError(LpmError::Code::PayloadTooLarge, QStringLiteral("It holds %1.").arg(what));
         return LpmError(LpmError::Code::NotSerializable, QStringLiteral("It holds %1.").arg(what));
     }
+    // Large byte arrays may have to travel in the frame too (when no shared memory has
+    // room): they count as if they did, with their CBOR heads.
+    qsizetype size = encoded->size();
+    if (blobs) {
+        for (const QByteArray &blob : std::as_const(*blobs))
+            size += blob.size() + 16;
+    }
     const qsizetype room = MaxFrameSize - FrameOverhead - fieldBytes;
-    if (encoded->size() > room) {
+    if (size > room) {
         const QString detail = QStringLiteral("%1 bytes encoded, at most %2.")
-                                       .arg(encoded->size() + fieldBytes)
+                                       .arg(size + fieldBytes)
                                        .arg(MaxFrameSize - FrameOverhead);
         encoded->clear();
+        if (blobs)
+            blobs->clear();
         return LpmError(LpmError::Code::PayloadTooLarge, detail);
     }
     return std::nullopt;

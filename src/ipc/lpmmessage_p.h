@@ -3,6 +3,8 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmpayloadcodec_p.h"
+
 #include <QtCore/qbytearray.h>
 #include <QtCore/qbytearrayview.h>
 #include <QtCore/qstring.h>
@@ -21,7 +23,7 @@
 namespace LpmIpc {
 
 // Bumped whenever a frame's layout changes; both sides must agree.
-constexpr quint32 ProtocolVersion = 3; // 3: Ping and Pong
+constexpr quint32 ProtocolVersion = 4; // 3: Ping and Pong; 4: large byte arrays beside the payload
 // The length field covers the type byte and the body.
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.
@@ -32,6 +34,9 @@ constexpr qsizetype FrameOverhead = 64;
 // Name the channels' descriptor numbers in a worker's environment.
 inline constexpr char ChannelFdVariable[] = "LPM_IPC_FD";
 inline constexpr char DescriptorChannelFdVariable[] = "LPM_FD_CHANNEL_FD";
+// Name the shared rings' memfds, from the worker's side: what it reads, what it writes.
+inline constexpr char RingToWorkerFdVariable[] = "LPM_RING_IN_FD";
+inline constexpr char RingFromWorkerFdVariable[] = "LPM_RING_OUT_FD";
 
 enum class MessageType : quint8 {
     Hello = 1,         // both ways, first: version, pid
@@ -70,8 +75,10 @@ struct Message
     static Message hello(qint64 pid);
     // Ready, Busy, SoftKill, HardKill, Ping, Pong: no fields.
     static Message control(MessageType type);
-    static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload);
-    static Message response(const QUuid &id, const QByteArray &encodedPayload);
+    static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload,
+                           const LpmPayloadCodec::Blobs &blobs = {});
+    static Message response(const QUuid &id, const QByteArray &encodedPayload,
+                            const LpmPayloadCodec::Blobs &blobs = {});
     static Message responseError(const QUuid &id, int errorCode, const QString &detail);
     static Message health(qint64 rss, qint64 heapTotal, qint64 heapUsed);
     static Message cancel(const QUuid &id);
@@ -101,7 +108,11 @@ struct Message
     // is and payload is ignored. Lets callers encode (and validate) early.
     QByteArray encodedPayload;
 
-    // Request, Response
+    // Request, Response: the payload's large byte arrays, which it references by index
+    // (LpmPayloadCodec::BlobTag), and where the sender's endpoint put each: a position
+    // in its shared ring, or -1 (or absent) when it travels in the frame.
+    LpmPayloadCodec::Blobs blobs;
+    QList<qint64> blobPositions;
     Attachment attachment = Attachment::None;
     QByteArray prelude; // Request with a Socket
 
@@ -119,8 +130,10 @@ struct Message
 // CBOR into *encoded and checks that it fits a frame beside fieldBytes of the
 // message's other variable fields (a name, a socket's prelude). Returns nullopt when
 // it does, else the refusal: NotSerializable naming the type, or PayloadTooLarge.
+// With blobs, large byte arrays are taken out into it (implicitly shared) and counted
+// against the same limit.
 std::optional<LpmError> encodePayload(const QVariant &value, qsizetype fieldBytes,
-                                      QByteArray *encoded);
+                                      QByteArray *encoded, LpmPayloadCodec::Blobs *blobs = nullptr);
 // What the gate refused, for a warning: "its payload cannot cross processes: It holds
 // a value of type QPoint." or "its payload is too large: ...".
 QString refusalText(const LpmError &refusal);

@@ -69,9 +69,17 @@ bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, 
     case QMetaType::QString:
         w.appendText(v.toString());
         return true;
-    case QMetaType::QByteArray:
-        w.appendBytes(v.toByteArray());
+    case QMetaType::QByteArray: {
+        const QByteArray bytes = v.toByteArray();
+        if (budget.blobSink && bytes.size() >= LpmPayloadCodec::BlobThreshold) {
+            w.appendTag(LpmPayloadCodec::BlobTag);
+            w.appendUnsigned(quint64(budget.blobSink->size()));
+            budget.blobSink->append(bytes);
+            return true;
+        }
+        w.appendBytes(bytes);
         return true;
+    }
     case QMetaType::QStringList: {
         const QStringList list = v.toStringList();
         w.startArray(quint64(list.size()));
@@ -129,23 +137,28 @@ bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, 
 
 namespace LpmPayloadCodec {
 
-bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems)
+bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems, Blobs *blobs)
 {
     const qsizetype start = out.size();
+    const qsizetype blobsBefore = blobs ? blobs->size() : 0;
     LpmCborWriter writer(out);
     Budget budget;
+    budget.blobSink = blobs;
     const bool ok = writeValue(writer, value, error, 0, budget);
     if (tooManyItems)
         *tooManyItems = budget.exceeded;
-    if (!ok)
-        out.truncate(start); // nothing half-written stays behind
+    if (!ok) { // nothing half-written stays behind
+        out.truncate(start);
+        if (blobs)
+            blobs->resize(blobsBefore);
+    }
     return ok;
 }
 
-bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems)
+bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems, Blobs *blobs)
 {
     out->clear();
-    return append(*out, value, error, tooManyItems);
+    return append(*out, value, error, tooManyItems, blobs);
 }
 
 } // namespace LpmPayloadCodec

@@ -24,12 +24,22 @@ namespace LpmPayloadCodec {
 constexpr int MaxDepth = 512;
 constexpr qsizetype MaxItems = qsizetype(1) << 20;
 
+// A payload's large byte arrays can travel beside its CBOR, in the message (and
+// through shared memory where the endpoint has room): the CBOR then holds BlobTag and
+// the array's index in their place. Encoding takes them out (implicitly shared, not
+// copied) only when asked to; decoding resolves them from the message's list.
+using Blobs = QList<QByteArray>;
+constexpr quint64 BlobTag = 0x4c504d42; // "LPMB", outside the registered ranges in use
+constexpr qsizetype BlobThreshold = 32 * 1024;
+
 // Counts the values of one payload, so that both sides refuse the same ones: a frame
 // of one-byte CBOR nulls would otherwise decode into some 2 GB of QVariants.
 struct Budget
 {
     qsizetype items = 0;
     bool exceeded = false;
+    Blobs *blobSink = nullptr;           // encoding: where large byte arrays go
+    const Blobs *blobSource = nullptr;   // decoding: where they come from
 
     bool spend(QString *error)
     {
@@ -43,10 +53,13 @@ struct Budget
 
 // Appends one CBOR item for value to out. On failure returns false, sets error and
 // leaves out as it was; tooManyItems says whether the budget was the reason.
-bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems = nullptr);
+// With blobs, byte arrays of BlobThreshold bytes or more are appended to it instead.
+bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooManyItems = nullptr,
+            Blobs *blobs = nullptr);
 
-// Reads one CBOR item. On failure returns false and sets error.
-bool read(QCborStreamReader &reader, QVariant *value, QString *error);
+// Reads one CBOR item, its blob references resolved from blobs. On failure returns
+// false and sets error.
+bool read(QCborStreamReader &reader, QVariant *value, QString *error, const Blobs *blobs = nullptr);
 
 // One text or byte string, on its own (message fields use these too).
 bool readText(QCborStreamReader &reader, QString *text, QString *error);
@@ -56,7 +69,8 @@ bool readBytes(QCborStreamReader &reader, QByteArray *bytes, QString *error);
 bool atCleanEnd(QCborStreamReader &reader, qsizetype size);
 
 // Convenience: one payload in a byte array of its own.
-bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems = nullptr);
+bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems = nullptr,
+            Blobs *blobs = nullptr);
 bool decode(const QByteArray &cbor, QVariant *value, QString *error);
 
 } // namespace LpmPayloadCodec

@@ -104,11 +104,24 @@ bool advance(QCborStreamReader &r)
     return r.next() || r.lastError() == QCborError::EndOfFile;
 }
 
-bool readTagged(QCborStreamReader &r, QVariant *out, QString *error)
+bool readTagged(QCborStreamReader &r, QVariant *out, QString *error, const Budget &budget)
 {
     const QCborTag tag = r.toTag();
     r.next();
     switch (quint64(tag)) {
+    case LpmPayloadCodec::BlobTag: {
+        if (!r.isUnsignedInteger()) {
+            *error = QStringLiteral("a malformed reference to a large byte array");
+            return false;
+        }
+        const quint64 index = r.toUnsignedInteger();
+        if (!budget.blobSource || index >= quint64(budget.blobSource->size())) {
+            *error = QStringLiteral("a reference to a large byte array that did not come with it");
+            return false;
+        }
+        *out = budget.blobSource->at(qsizetype(index));
+        return advance(r);
+    }
     case quint64(QCborKnownTags::DateTimeString): {
         QString text;
         if (!readText(r, &text, error))
@@ -226,7 +239,7 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, B
         return true;
     }
     case QCborStreamReader::Tag:
-        return readTagged(r, out, error);
+        return readTagged(r, out, error, budget);
     case QCborStreamReader::SimpleType:
         switch (r.toSimpleType()) {
         case QCborSimpleType::False:
@@ -267,9 +280,10 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, B
 
 namespace LpmPayloadCodec {
 
-bool read(QCborStreamReader &reader, QVariant *value, QString *error)
+bool read(QCborStreamReader &reader, QVariant *value, QString *error, const Blobs *blobs)
 {
     Budget budget;
+    budget.blobSource = blobs;
     return readValue(reader, value, error, 0, budget);
 }
 

@@ -3,6 +3,8 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmpayloadcodec_p.h"
+
 #include <lpm/lpmerror.h>
 #include <lpm/lpmresponse.h>
 
@@ -52,6 +54,7 @@ public:
     // Counted against request.maxQueued from enqueue() until it reaches the queue.
     bool holdsQueueRoom = false;
     QByteArray encodedPayload; // CBOR, through the encode gate at enqueue()
+    LpmPayloadCodec::Blobs blobs; // its large byte arrays, shared with the caller's
 
     // A connection to hand over: our duplicate of its descriptor until it is sent, and
     // the bytes already read from it.

@@ -66,7 +66,7 @@ std::unique_ptr<LpmPendingRequest> LpmRequestRouter::makeRequest(const QVariant 
             options.retries.value_or(m_config.request.retries), options.priority);
     // Encoded at once, in the caller's thread: a payload that cannot cross processes
     // fails here, and the supervisor's thread does less.
-    if (const auto refusal = LpmIpc::encodePayload(payload, fieldBytes, &request->encodedPayload)) {
+    if (const auto refusal = LpmIpc::encodePayload(payload, fieldBytes, &request->encodedPayload, &request->blobs)) {
         qCWarning(lcLpmSupervisor).noquote()
                 << (refusal->code() == LpmError::Code::NotSerializable
                             ? "refusing a payload that cannot cross processes:"

@@ -5,6 +5,7 @@
 #include "lpmcpusampler_p.h"
 #include "lpmlogging_p.h"
 #include "lpmpendingrequest_p.h"
+#include "lpmsharedring_p.h"
 #include "lpmstatmreader_p.h"
 #include "lpmworkerprocess_p.h"
 #include "lpmworkerwatch_p.h"
@@ -49,10 +50,11 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkSer
     });
     connect(m_watch, &LpmWorkerWatch::hung, this,
             [this](const QString &why) { killFor(LpmWorkerExit::Reason::Hung, why); });
-    const LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count, forkServer);
+    LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count, forkServer);
     if (channels.control < 0)
         return; // finished() follows
     m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
+    m_endpoint->setRings(std::move(channels.toWorker), std::move(channels.fromWorker));
     m_endpoint->setAcceptsSockets(false); // sockets go to workers, never back
     connect(m_endpoint, &LpmEndpoint::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_endpoint, &LpmEndpoint::disconnected, this, &LpmWorkerHandle::onChannelLost);
@@ -81,6 +83,11 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkSer
         });
         m_startTimer->start(config.startTimeout);
     }
+    // A fork server that could not serve started the process over: its time starts now.
+    connect(m_process, &LpmWorkerProcess::fellBack, this, [this] {
+        if (m_startTimer && m_startTimer->isActive())
+            m_startTimer->start();
+    });
 }
 
 bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
@@ -89,7 +96,8 @@ bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
         *error = QStringLiteral("the worker takes no requests");
         return false;
     }
-    Message message = Message::request(request->id, request->createdAt, request->encodedPayload);
+    Message message = Message::request(request->id, request->createdAt, request->encodedPayload,
+                                       request->blobs);
     bool sent;
     if (request->hasSocket) {
         message.prelude = request->prelude;

@@ -246,8 +246,6 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         return;
     m_workers.erase(it);
     worker->deleteLater();
-    if (m_forkServer && !m_running && m_workers.empty())
-        std::exchange(m_forkServer, nullptr)->deleteLater();
     // A replacement gone before it was ready leaves the old worker serving (its policy
     // is checked again); an old worker gone first leaves its replacement as the slot's.
     bool wasReplacement = false;
@@ -412,6 +410,12 @@ void LpmWorkerPool::stopAll()
         worker->waitForExit(5000);
         delete worker;
     }
+}
+
+void LpmWorkerPool::releaseForkServer()
+{
+    if (m_forkServer && m_workers.empty())
+        std::exchange(m_forkServer, nullptr)->deleteLater();
 }
 
 void LpmWorkerPool::stopTimers()

@@ -75,6 +75,9 @@ public:
     // most StopGraceMs, then the rest are killed. Blocks; emits nothing.
     void stopAll();
     void stopTimers();
+    // The pool has stopped: its fork server's template ends too (the next start makes a
+    // new one). Only once no worker is left, for the template's end kills its children.
+    void releaseForkServer();
     // Shares a listening server (fd, ours from now on) with every worker, now and later.
     void shareServer(const QByteArray &body, int fd);
 
@@ -135,7 +138,6 @@ private:
         int fd;
     };
     std::vector<SharedServer> m_sharedServers;
-    // worker.forkServer: made with the first worker, let go once the pool has stopped
-    // and its last worker has exited (the template's end would kill its children).
+    // worker.forkServer: made with the first worker, let go once the pool has stopped.
     LpmForkServer *m_forkServer = nullptr;
 };

@@ -4,6 +4,7 @@
 #include "lpmforkserver_p.h"
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
+#include "lpmsharedring_p.h"
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qsocketnotifier.h>
@@ -82,6 +83,8 @@ LpmWorkerProcess::LpmWorkerProcess(QObject *parent) : QObject(parent), m_process
 
 LpmWorkerProcess::~LpmWorkerProcess()
 {
+    if (m_mode == Mode::ForkPending && m_server)
+        m_server->cancel(this);
     if (isRunning()) {
         m_process.disconnect(this);
         killGroup();
@@ -108,6 +111,8 @@ bool LpmWorkerProcess::isRunning() const
         return true;
     case Mode::Forked:
         return !m_ended;
+    case Mode::Abandoned:
+        return false;
     }
     return false;
 }
@@ -128,6 +133,20 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config
         failToStart(QStringLiteral("no channel could be created"));
         return {};
     }
+    Channels channels;
+    channels.control = control[0];
+    channels.descriptors = descriptors[0];
+    ChildEnds ends{ { control[1], descriptors[1], -1, -1, -1 } };
+    // A fork server's template (no slot) never takes requests: no rings for it.
+    if (slot >= 0 && config.sharedMemory > 0) {
+        channels.toWorker = LpmSharedRing::create(config.sharedMemory, &ends[LpmFork::RingToWorker]);
+        if (channels.toWorker)
+            channels.fromWorker = LpmSharedRing::create(config.sharedMemory, &ends[LpmFork::RingFromWorker]);
+        if (!channels.fromWorker && channels.toWorker) {
+            channels.toWorker.reset();
+            ::close(std::exchange(ends[LpmFork::RingToWorker], -1));
+        }
+    }
     int stderrPipe[2];
     if (forkServer && forkServer->state() != LpmForkServer::State::Unavailable
         && ::pipe2(stderrPipe, O_CLOEXEC) == 0) {
@@ -135,24 +154,32 @@ LpmWorkerProcess::Channels LpmWorkerProcess::start(const LpmWorkerConfig &config
         m_config = config;
         m_slot = slot;
         m_count = count;
-        m_forkEnds = { { control[1], descriptors[1], stderrPipe[1] } };
+        m_forkEnds = ends;
+        m_forkEnds[LpmFork::StandardError] = stderrPipe[1];
         m_stderrPipe = stderrPipe[0];
         ::fcntl(m_stderrPipe, F_SETFL, O_NONBLOCK);
-        forkServer->requestFork(this, slot, count, m_forkEnds.data());
         m_server = forkServer;
+        forkServer->requestFork(this, slot, count, m_forkEnds.data());
     } else {
-        execute(config, slot, count, control[1], descriptors[1]);
+        execute(config, slot, count, ends);
     }
-    return { control[0], descriptors[0] };
+    return channels;
 }
 
-void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int count, int childControl,
-                               int childDescriptors)
+void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int count, const ChildEnds &ends)
 {
+    const int childControl = ends[LpmFork::Control];
+    const int childDescriptors = ends[LpmFork::Descriptors];
+    const int ringIn = ends[LpmFork::RingToWorker];
+    const int ringOut = ends[LpmFork::RingFromWorker];
     QProcessEnvironment environment = config.environment;
     environment.insert(QLatin1String(LpmIpc::ChannelFdVariable), QString::number(childControl));
     environment.insert(QLatin1String(LpmIpc::DescriptorChannelFdVariable),
                        QString::number(childDescriptors));
+    if (ringIn >= 0) {
+        environment.insert(QLatin1String(LpmIpc::RingToWorkerFdVariable), QString::number(ringIn));
+        environment.insert(QLatin1String(LpmIpc::RingFromWorkerFdVariable), QString::number(ringOut));
+    }
     if (slot >= 0) { // a fork server's template has no slot: its children get theirs
         environment.insert(QStringLiteral("LPM_WORKER_INDEX"), QString::number(slot));
         environment.insert(QStringLiteral("LPM_WORKER_COUNT"), QString::number(count));
@@ -164,8 +191,8 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
     const bool adjustOomScore = config.oomScoreAdj != 0;
     const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only.
-    m_process.setChildProcessModifier([childControl, childDescriptors, supervisorPid, oomScoreAdj,
-                                       adjustOomScore] {
+    m_process.setChildProcessModifier([childControl, childDescriptors, ringIn, ringOut, supervisorPid,
+                                       oomScoreAdj, adjustOomScore] {
         markInheritedCloseOnExec();
         if (adjustOomScore) { // raising needs no privilege; a failure leaves it as it was
             const int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -176,6 +203,10 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
         }
         ::fcntl(childControl, F_SETFD, 0);
         ::fcntl(childDescriptors, F_SETFD, 0);
+        if (ringIn >= 0) {
+            ::fcntl(ringIn, F_SETFD, 0);
+            ::fcntl(ringOut, F_SETFD, 0);
+        }
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         // A process group of its own: a terminal's Ctrl-C reaches the supervisor only,
         // which decides how its workers stop (soft kill, hard kill).
@@ -188,8 +219,10 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
     m_process.start();
     // QProcess forks inside start(), so the child holds its copies by now. Closing ours
     // is what lets the parent see end-of-file when the child dies.
-    ::close(childControl);
-    ::close(childDescriptors);
+    for (const int fd : ends) {
+        if (fd >= 0)
+            ::close(fd);
+    }
 }
 
 void LpmWorkerProcess::onForked(qint64 pid, int pidfd)
@@ -204,8 +237,6 @@ void LpmWorkerProcess::onForked(qint64 pid, int pidfd)
     closeForkEnds(); // the child has its copies: end of file reaches us when it dies
     m_stderrNotifier = new QSocketNotifier(m_stderrPipe, QSocketNotifier::Read, this);
     connect(m_stderrNotifier, &QSocketNotifier::activated, this, &LpmWorkerProcess::readStderrPipe);
-    if (m_killRequested)
-        killGroup();
     Q_EMIT started(m_pid);
 }
 
@@ -216,25 +247,40 @@ void LpmWorkerProcess::onForkFailed()
     m_mode = Mode::Exec;
     m_server = nullptr;
     ::close(std::exchange(m_stderrPipe, -1));
-    ::close(std::exchange(m_forkEnds[2], -1));
-    const int childControl = std::exchange(m_forkEnds[0], -1);
-    const int childDescriptors = std::exchange(m_forkEnds[1], -1);
-    if (!m_killRequested) {
-        execute(m_config, m_slot, m_count, childControl, childDescriptors);
-        return;
-    }
-    ::close(childControl);
-    ::close(childDescriptors);
-    failToStart(QStringLiteral("killed before it started"));
+    ::close(std::exchange(m_forkEnds[LpmFork::StandardError], -1));
+    const ChildEnds ends = std::exchange(m_forkEnds, { { -1, -1, -1, -1, -1 } });
+    execute(m_config, m_slot, m_count, ends);
+    Q_EMIT fellBack();
+}
+
+void LpmWorkerProcess::onForkLost()
+{
+    if (m_mode == Mode::ForkPending)
+        abandon();
+}
+
+void LpmWorkerProcess::abandon()
+{
+    m_mode = Mode::Abandoned;
+    if (m_server)
+        m_server->cancel(this);
+    m_server = nullptr;
+    closeForkEnds();
+    if (m_stderrPipe >= 0)
+        ::close(std::exchange(m_stderrPipe, -1));
+    // Reported as a worker killed before it ran, later, as QProcess would.
+    m_exitStatus = QProcess::CrashExit;
+    m_exitCode = SIGKILL;
+    QMetaObject::invokeMethod(this, &LpmWorkerProcess::finished, Qt::QueuedConnection);
 }
 
 void LpmWorkerProcess::onExitReported(int waitStatus)
 {
     if (m_mode != Mode::Forked || m_reported)
         return;
-    if (waitStatus < 0) { // reaped by the kernel: how it ended is unknown
-        m_exitStatus = QProcess::CrashExit;
-        m_exitCode = 0;
+    if (waitStatus < 0) { // reaped by the kernel: how it ended is unknown, so not cleanly
+        m_exitStatus = QProcess::NormalExit;
+        m_exitCode = 255;
     } else if (WIFSIGNALED(waitStatus)) {
         m_exitStatus = QProcess::CrashExit;
         m_exitCode = WTERMSIG(waitStatus);
@@ -308,15 +354,18 @@ void LpmWorkerProcess::killGroup()
         return;
     }
     case Mode::ForkPending:
-        m_killRequested = true; // done as soon as it is forked, or it is not started
+        abandon(); // a child forked for it after all is killed on arrival
         return;
     case Mode::Forked:
         if (m_ended)
             return;
-        // The pidfd reaches this process and no other; its group id is not reused while
-        // it is unreaped, and the template reaps only after it has died.
-        LpmFork::signalPidFd(m_pidfd, SIGKILL);
-        ::kill(-pid_t(m_pid), SIGKILL);
+        // The pidfd reaches this process and no other. Once it has died, the template may
+        // have reaped it and its pid (its group's id) may be another's: the group is
+        // signalled only while the process itself still is there.
+        if (LpmFork::signalPidFd(m_pidfd, SIGKILL) || errno != ESRCH)
+            ::kill(-pid_t(m_pid), SIGKILL);
+        return;
+    case Mode::Abandoned:
         return;
     }
 }
@@ -338,6 +387,8 @@ bool LpmWorkerProcess::waitForExit(int ms)
                 || m_process.waitForFinished(int(deadline.remainingTime()));
     case Mode::ForkPending:
         return false;
+    case Mode::Abandoned:
+        return true;
     case Mode::Forked:
         break;
     }

@@ -3,6 +3,8 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmsharedring_p.h"
+
 #include <lpm/lpmsupervisorconfig.h>
 #include <lpm/lpmworkerexit.h>
 
@@ -12,6 +14,7 @@
 #include <QtCore/qprocess.h>
 
 #include <array>
+#include <memory>
 
 class LpmForkServer;
 class QSocketNotifier;
@@ -37,11 +40,15 @@ class LpmWorkerProcess : public QObject
 {
     Q_OBJECT
 public:
-    // The parent's ends of a worker's two channels; the caller owns them.
+    // The parent's ends of a worker's two channels and its shared rings; the caller
+    // owns them.
     struct Channels
     {
         int control = -1;     // SOCK_STREAM: framed messages (LPM_IPC_FD in the child)
         int descriptors = -1; // SOCK_SEQPACKET: file descriptors (LPM_FD_CHANNEL_FD)
+        // LpmWorkerConfig::sharedMemory (LPM_RING_IN_FD, LPM_RING_OUT_FD); null if none.
+        std::unique_ptr<LpmSharedRing> toWorker;
+        std::unique_ptr<LpmSharedRing> fromWorker;
     };
 
     explicit LpmWorkerProcess(QObject *parent = nullptr);
@@ -59,6 +66,7 @@ public:
     // The fork server's answers.
     void onForked(qint64 pid, int pidfd);
     void onForkFailed();
+    void onForkLost();
     void onExitReported(int waitStatus);
     void onServerLost();
     // SIGKILL to the whole process group while the worker is not yet reaped (its pid
@@ -75,13 +83,23 @@ public:
 
 Q_SIGNALS:
     void started(qint64 pid);
+    // The fork server could not serve: the process is being started the usual way, now.
+    void fellBack();
     // The process is gone, or never ran.
     void finished();
 
 private:
-    enum class Mode { Exec, ForkPending, Forked };
-    void execute(const LpmWorkerConfig &config, int slot, int count, int childControl,
-                 int childDescriptors);
+    enum class Mode {
+        Exec,        // started by QProcess
+        ForkPending, // asked of the fork server
+        Forked,      // forked by it
+        Abandoned,   // asked of it, then killed or lost before it was forked
+    };
+    void abandon();
+    // The child's descriptors, in LpmFork::ForkDescriptor order (-1: none).
+    using ChildEnds = std::array<int, 5>;
+    // Starts the program with ends, which are closed here once it has them.
+    void execute(const LpmWorkerConfig &config, int slot, int count, const ChildEnds &ends);
     void forwardStandardError();
     void keepStderr(const QByteArray &bytes);
     void readStderrPipe();
@@ -102,8 +120,7 @@ private:
     LpmWorkerConfig m_config;
     int m_slot = -1;
     int m_count = 0;
-    std::array<int, 3> m_forkEnds{ { -1, -1, -1 } }; // the child's control, descriptors, stderr
-    bool m_killRequested = false;
+    ChildEnds m_forkEnds{ { -1, -1, -1, -1, -1 } };
     int m_pidfd = -1;
     int m_stderrPipe = -1;
     QSocketNotifier *m_stderrNotifier = nullptr;

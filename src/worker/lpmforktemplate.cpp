@@ -105,7 +105,8 @@ ChildChannels becomeWorker(const LpmFork::Record &request, int fds[LpmFork::Fork
     renewEventDescriptors();
     qputenv("LPM_WORKER_INDEX", QByteArray::number(request.slot));
     qputenv("LPM_WORKER_COUNT", QByteArray::number(request.count));
-    return { fds[LpmFork::Control], fds[LpmFork::Descriptors] };
+    return { fds[LpmFork::Control], fds[LpmFork::Descriptors], fds[LpmFork::RingToWorker],
+             fds[LpmFork::RingFromWorker] };
 }
 
 struct Child
@@ -160,6 +161,7 @@ ChildChannels serve(int socket)
         refuse(socket, "this kernel has no pidfd_open() (Linux 5.3 or later is needed)");
     ::close(probe);
     ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) & ~O_NONBLOCK);
+    std::fflush(nullptr); // or every child writes out the start-up's buffered output again
     const pid_t self = ::getpid();
     LpmFork::Record ready;
     ready.type = LpmFork::RecordType::Ready;
@@ -193,18 +195,27 @@ ChildChannels serve(int socket)
             continue;
         LpmFork::Record request;
         int fds[LpmFork::ForkDescriptorCount];
-        const int got = LpmFork::receive(socket, &request, fds, false);
+        bool lostDescriptors = false;
+        const int got = LpmFork::receive(socket, &request, fds, false, &lostDescriptors);
         if (got == 0 || (got < 0 && errno != EAGAIN && errno != EPROTO)) {
             closing = true;
             continue;
         }
-        if (got < 0)
+        if (got < 0 || request.type != LpmFork::RecordType::Fork)
             continue;
-        if (request.type != LpmFork::RecordType::Fork || fds[LpmFork::StandardError] < 0) {
+        LpmFork::Record forked;
+        forked.type = LpmFork::RecordType::Forked;
+        forked.slot = request.slot;
+        forked.sequence = request.sequence;
+        if (lostDescriptors || fds[LpmFork::Control] < 0 || fds[LpmFork::Descriptors] < 0
+            || fds[LpmFork::StandardError] < 0) { // every request is answered, in order
             closeAll(fds);
+            forked.value = -EPROTO;
+            LpmFork::send(socket, forked, nullptr, 0, true);
             continue;
         }
         const pid_t pid = ::fork();
+        const int forkError = errno;
         if (pid == 0) {
             ::close(socket);
             for (const Child &child : children)
@@ -212,11 +223,8 @@ ChildChannels serve(int socket)
             return becomeWorker(request, fds, self);
         }
         closeAll(fds);
-        LpmFork::Record forked;
-        forked.type = LpmFork::RecordType::Forked;
-        forked.slot = request.slot;
         if (pid < 0) {
-            forked.value = -errno;
+            forked.value = -forkError;
             LpmFork::send(socket, forked, nullptr, 0, true);
             continue;
         }

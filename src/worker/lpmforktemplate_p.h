@@ -19,6 +19,8 @@ struct ChildChannels
 {
     int control = -1;
     int descriptors = -1;
+    int ringToWorker = -1; // shared memory, where the pool uses it
+    int ringFromWorker = -1;
 };
 
 // Whether this process was started as a template (read once, then removed from the

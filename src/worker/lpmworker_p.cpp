@@ -6,6 +6,7 @@
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
 #include "lpmrequest_p.h"
+#include "lpmsharedring_p.h"
 
 #include <lpm/lpmerror.h>
 #include <lpm/lpmstream.h>
@@ -40,6 +41,17 @@ int LpmWorkerPrivate::inheritedSocket(const char *variable)
     return fd;
 }
 
+int LpmWorkerPrivate::inheritedMemory(const char *variable)
+{
+    bool ok = false;
+    const int fd = qEnvironmentVariableIntValue(variable, &ok);
+    qunsetenv(variable);
+    struct stat info;
+    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
+        return -1;
+    return fd;
+}
+
 int LpmWorkerPrivate::channelDescriptor()
 {
     static const int descriptor = inheritedSocket(ChannelFdVariable);
@@ -55,6 +67,8 @@ void LpmWorkerPrivate::openEndpoint()
     if (descriptor < 0)
         return;
     const int descriptors = inheritedSocket(DescriptorChannelFdVariable);
+    const int ringToWorker = inheritedMemory(RingToWorkerFdVariable);
+    const int ringFromWorker = inheritedMemory(RingFromWorkerFdVariable);
     // However the event loop ends (quit() from a handler too), what was sent goes out.
     QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
                      [this] { flushLastWords(); });
@@ -64,17 +78,29 @@ void LpmWorkerPrivate::openEndpoint()
         // The template's descriptor channel carries fork records, which serveForks()
         // reads itself; its message channel stays quiet until then.
         templateSocket = descriptors;
-        attachEndpoint(descriptor, -1);
+        attachEndpoint(descriptor, -1, ringToWorker, ringFromWorker);
         return;
     }
-    attachEndpoint(descriptor, descriptors);
+    attachEndpoint(descriptor, descriptors, ringToWorker, ringFromWorker);
     healthTimer.start();
 }
 
-void LpmWorkerPrivate::attachEndpoint(int control, int descriptors)
+void LpmWorkerPrivate::attachEndpoint(int control, int descriptors, int ringToWorker, int ringFromWorker)
 {
     Q_Q(LpmWorker);
     endpoint = new LpmEndpoint(control, descriptors, q);
+    if (ringToWorker >= 0 && ringFromWorker >= 0) {
+        std::unique_ptr<LpmSharedRing> incoming = LpmSharedRing::attach(ringToWorker);
+        std::unique_ptr<LpmSharedRing> outgoing = LpmSharedRing::attach(ringFromWorker);
+        if (incoming && outgoing)
+            endpoint->setRings(std::move(outgoing), std::move(incoming));
+        else
+            qCWarning(lcLpmWorker) << "cannot map the shared memory; large payloads cross the socket";
+    }
+    for (const int fd : { ringToWorker, ringFromWorker }) { // mapped: the descriptors are not needed
+        if (fd >= 0)
+            ::close(fd);
+    }
     QObject::connect(endpoint, &LpmEndpoint::messageReceived, q,
                      [this](const Message &message, const LpmEndpoint::Attached &attached) {
                          onMessage(message, attached);
@@ -98,12 +124,14 @@ void LpmWorkerPrivate::serveForks()
 {
     const int socket = std::exchange(templateSocket, -1);
     const LpmForkTemplate::ChildChannels channels = LpmForkTemplate::serve(socket);
-    // A forked worker: the template's channel is the template's, not ours.
+    // A forked worker: the template's channel is the template's, not ours, and events
+    // sent on it before ready() will never be answered here.
+    events.rejectAll(LpmError::Code::ChannelClosed);
     LpmEndpoint *old = endpoint;
     endpoint = nullptr;
     QObject::disconnect(old, nullptr, q_ptr, nullptr);
     delete old;
-    attachEndpoint(channels.control, channels.descriptors);
+    attachEndpoint(channels.control, channels.descriptors, channels.ringToWorker, channels.ringFromWorker);
     healthTimer.start();
 }
 
@@ -226,9 +254,10 @@ bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer, Q
         device = nullptr;
     }
     QByteArray encoded;
-    std::optional<LpmError> refusal = encodePayload(answer, 0, &encoded);
+    LpmPayloadCodec::Blobs blobs;
+    std::optional<LpmError> refusal = encodePayload(answer, 0, &encoded, &blobs);
     if (!refusal) {
-        const Message response = Message::response(request->id(), encoded);
+        const Message response = Message::response(request->id(), encoded, blobs);
         QString error;
         if (device) {
             // Without a parent of its own, it is ours until its bytes are sent.

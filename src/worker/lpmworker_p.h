@@ -28,11 +28,14 @@ public:
     // The descriptor named by variable if it is a socket, else -1. Read once: the
     // variable is removed so the worker's own children neither see nor inherit it.
     static int inheritedSocket(const char *variable);
+    // The same for a memfd.
+    static int inheritedMemory(const char *variable);
     static int channelDescriptor();
 
     void openEndpoint();
     // The endpoint over a channel (ours from now on) and what watches it.
-    void attachEndpoint(int control, int descriptors);
+    // ringToWorker, ringFromWorker: the shared memory's memfds, or -1 (closed here).
+    void attachEndpoint(int control, int descriptors, int ringToWorker, int ringFromWorker);
     // As a fork server's template: serves forks; returns in a forked child, which then
     // has its own channel.
     void serveForks();

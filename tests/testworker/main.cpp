@@ -357,8 +357,8 @@ void handle(LpmRequest *req)
         (void)!::write(g_channelFd, bad, sizeof(bad) - 1);
     } else if (op == QLatin1String("unknown-id")) {
         // Answer a request that was never sent: a protocol error.
-        const char frame[] = "\x15\x00\x00\x00\x05\x83\x50"
-                             "0123456789abcdef\x00\xf6";
+        const char frame[] = "\x16\x00\x00\x00\x05\x84\x50"
+                             "0123456789abcdef\x00\x80\xf6";
         (void)!::write(g_channelFd, frame, sizeof(frame) - 1);
     } else {
         req->respond(withPid({ { QStringLiteral("echo"), req->data() } }));
