@@ -2,14 +2,19 @@
 // same run. Every figure is the median of --runs runs; raw values follow in brackets.
 //
 //   W1  sequential echo round trips, one in flight (p50, p99 in µs; req/s)
-//   W2  pipelined echo requests, all enqueued at once (req/s)
-//   W3  start() to online() for 2 and 8 workers (ms)
+//   W2  pipelined echo requests, all enqueued at once (req/s), also with a timeout on
+//       every request
+//   W3  start() to online() for 2 and 8 workers (ms), also from a fork server
+//   W3b respawn: a worker whose start-up costs 200 ms is killed; ms until its
+//       replacement is ready, without and with a fork server
 //   W4  idle worker memory, RSS and PSS (MiB), a moment after online()
 //   W5  a stream through a worker that reads and discards it (MiB/s), with the peak
 //       RSS of both processes
 //   W6  dispatch cost as the queue (10k to 1M) and the pool (2 to 64) grow, and with
 //       eight priorities mixed (100k, 1M)
 //   W7  connections handed over to workers per second
+//   W8  round trips of a 64 KiB, 1 MiB and 16 MiB QByteArray, echoed (µs, median),
+//       through shared memory and through the socket alone
 //   W9  pipelined echo requests (as W2) with workers recycled every 1,000 requests
 //       (maxRequests), against the same pool without recycling
 //   SOAK (only with --only SOAK) a long mixed run: --soak requests answered, timed
@@ -38,9 +43,11 @@
 #include <QtCore/qmap.h>
 #include <QtCore/qset.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <tuple>
 
 using BenchCommon::spinUntil;
 
@@ -112,12 +119,44 @@ double startPool(LpmSupervisor &supervisor)
     return double(timer.nsecsElapsed()) / 1e6;
 }
 
-LpmSupervisorConfig configFor(int workers)
+LpmSupervisorConfig configFor(int workers, bool forkServer = false)
 {
     LpmSupervisorConfig config;
     config.worker.program = WorkerProgram;
     config.worker.count = workers;
+    config.worker.forkServer = forkServer;
     return config;
+}
+
+// W3b: a worker whose start-up costs startupMs is killed; returns the median ms from
+// the kill to its replacement's ready(), over rounds. No backoff: the figure is the
+// start-up, not the restart policy's wait.
+double respawnMs(bool forkServer, int startupMs, int rounds)
+{
+    LpmSupervisorConfig config = configFor(1, forkServer);
+    config.worker.backoffInitial = 0;
+    config.worker.restarts = 100;
+    config.worker.environment.insert(QStringLiteral("LPM_BENCH_STARTUP_MS"), QString::number(startupMs));
+    LpmSupervisor supervisor(config);
+    startPool(supervisor);
+    qint64 readyPid = 0;
+    QObject::connect(&supervisor, &LpmSupervisor::workerStateChanged, [&readyPid](qint64 pid, LpmWorkerStatus::State state) {
+        if (state == LpmWorkerStatus::State::Ready)
+            readyPid = pid;
+    });
+    QList<double> times;
+    for (int round = 0; round < rounds; ++round) {
+        const qint64 victim = supervisor.health().value(0).pid;
+        QElapsedTimer timer;
+        timer.start();
+        ::kill(pid_t(victim), SIGKILL);
+        if (!spinUntil([&] { return readyPid != 0 && readyPid != victim; }, 60000)) {
+            std::fprintf(stderr, "lpm-bench: no replacement became ready\n");
+            std::exit(1);
+        }
+        times.append(double(timer.nsecsElapsed()) / 1e6);
+    }
+    return BenchStats::quantile(times, 0.5);
 }
 
 // Sends count requests one after the other; each is enqueued from the previous one's
@@ -144,14 +183,53 @@ void sequential(LpmSupervisor &supervisor, int count, QList<double> *latenciesUs
         *perSecond = count / (double(total.nsecsElapsed()) / 1e9);
 }
 
-double pipelined(LpmSupervisor &supervisor, int count)
+// W8: the median µs of one round trip of a QByteArray of bytes (sent, echoed back).
+double largeRoundTripUs(LpmSupervisor &supervisor, qsizetype bytes, int rounds)
+{
+    QByteArray payload(bytes, Qt::Uninitialized);
+    for (qsizetype i = 0; i < bytes; i += 4096)
+        payload[i] = char(i >> 12); // touched: no page is first faulted inside a round trip
+    QList<double> times;
+    for (int round = 0; round < rounds; ++round) {
+        QElapsedTimer timer;
+        timer.start();
+        QFuture<LpmResponse> answer = supervisor.enqueue(payload);
+        spinUntil([&] { return answer.isFinished(); });
+        const qint64 ns = timer.nsecsElapsed();
+        if (answer.result().data().toByteArray().size() != bytes) {
+            std::fprintf(stderr, "lpm-bench: W8 echoed the wrong number of bytes\n");
+            std::exit(1);
+        }
+        times.append(double(ns) / 1000.0);
+    }
+    return BenchStats::quantile(times, 0.5);
+}
+
+// timeoutMs > 0: every request has that timeout (which none reaches), to weigh what
+// a deadline per request costs.
+// W8 at its three sizes, each figure named W8_<size><suffix>_us.
+void largePayloads(LpmSupervisor &supervisor, const QString &suffix, Series *lpm)
+{
+    for (const auto &[label, bytes, rounds] : { std::tuple{ "64k", 64 << 10, 200 },
+                                                std::tuple{ "1m", 1 << 20, 50 },
+                                                std::tuple{ "16m", 16 << 20, 10 } }) {
+        largeRoundTripUs(supervisor, bytes, 2); // warm-up: buffers grown, pages faulted
+        (*lpm)[QStringLiteral("W8_%1%2_us").arg(QLatin1String(label), suffix)].append(
+                largeRoundTripUs(supervisor, bytes, rounds));
+    }
+}
+
+double pipelined(LpmSupervisor &supervisor, int count, int timeoutMs = 0)
 {
     int answered = 0;
     const QVariantMap payload = BenchCommon::payload();
+    LpmRequestOptions options;
+    if (timeoutMs > 0)
+        options.timeout = timeoutMs;
     QElapsedTimer total;
     total.start();
     for (int i = 0; i < count; ++i)
-        supervisor.enqueue(payload).then([&answered](const LpmResponse &) { ++answered; });
+        supervisor.enqueue(payload, options).then([&answered](const LpmResponse &) { ++answered; });
     spinUntil([&] { return answered == count; });
     return count / (double(total.nsecsElapsed()) / 1e9);
 }
@@ -214,14 +292,38 @@ void runPool(const Options &opts, Series *lpm)
             (*lpm)[QStringLiteral("W1_p99_us")].append(BenchStats::quantile(latencies, 0.99));
             (*lpm)[QStringLiteral("W1_rps")].append(perSecond);
         }
-        if (opts.wants("W2"))
+        if (opts.wants("W2")) {
+            // Alternated, so that a noisy moment does not favour either.
             (*lpm)[QStringLiteral("W2_rps")].append(pipelined(supervisor, opts.pipelined));
+            (*lpm)[QStringLiteral("W2_timeout_rps")].append(pipelined(supervisor, opts.pipelined, 600000));
+        }
         if (opts.wants("W7"))
             (*lpm)[QStringLiteral("W7_hps")].append(SocketHandoff::perSecond(supervisor, opts.handoffs));
+        if (opts.wants("W8"))
+            largePayloads(supervisor, QString(), lpm);
+    }
+    if (opts.wants("W8")) { // the same without shared memory: through the socket
+        LpmSupervisorConfig config = configFor(opts.workers);
+        config.worker.sharedMemory = 0;
+        LpmSupervisor supervisor(config);
+        startPool(supervisor);
+        largePayloads(supervisor, QStringLiteral("_socket"), lpm);
     }
     if (opts.wants("W3") && opts.workers != 8) {
         LpmSupervisor supervisor(configFor(8));
         (*lpm)[QStringLiteral("W3_8w_ms")].append(startPool(supervisor));
+    }
+    if (opts.wants("W3")) { // the same starts from a fork server
+        for (const int workers : { opts.workers, 8 }) {
+            LpmSupervisor supervisor(configFor(workers, true));
+            (*lpm)[QStringLiteral("W3_%1w_fork_ms").arg(workers)].append(startPool(supervisor));
+            if (workers == 8)
+                break;
+        }
+    }
+    if (opts.wants("W3B")) {
+        (*lpm)[QStringLiteral("W3b_respawn_ms")].append(respawnMs(false, 200, 5));
+        (*lpm)[QStringLiteral("W3b_respawn_fork_ms")].append(respawnMs(true, 200, 5));
     }
 }
 
@@ -407,7 +509,7 @@ int main(int argc, char **argv)
     for (int run = 0; run < opts.runs; ++run) {
         // Interleaved, so drift on a noisy machine touches both sides alike.
         if (opts.wants("W1") || opts.wants("W2") || opts.wants("W3") || opts.wants("W4")
-            || opts.wants("W5") || opts.wants("W7"))
+            || opts.wants("W5") || opts.wants("W7") || opts.wants("W3B") || opts.wants("W8"))
             runPool(opts, &lpm);
         runFloor(opts, &floor);
         if (opts.wants("W9"))

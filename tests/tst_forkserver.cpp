@@ -64,17 +64,20 @@ int readyCount(const LpmSupervisor &supervisor)
     }));
 }
 
+// The fields of /proc/<pid>/stat after the command's name: state, parent, ...
+QList<QByteArray> statOf(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray text = stat.readAll();
+    return text.mid(text.lastIndexOf(')') + 2).split(' ');
+}
+
 qint64 parentOf(const LpmSupervisor &supervisor)
 {
     const QList<LpmWorkerHealth> health = supervisor.health();
-    if (health.isEmpty())
-        return 0;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(health.first().pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray text = stat.readAll();
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    return fields.value(1).toLongLong(); // after the state: the parent's pid
+    return health.isEmpty() ? 0 : statOf(health.first().pid).value(1).toLongLong();
 }
 
 // This process's children that still run (not zombies).
@@ -87,11 +90,7 @@ QList<qint64> runningChildren()
         const qint64 pid = entry.toLongLong(&numeric);
         if (!numeric)
             continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray text = stat.readAll();
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        const QList<QByteArray> fields = statOf(pid);
         if (fields.value(1).toLongLong() == ::getpid() && fields.value(0) != "Z")
             children.append(pid);
     }

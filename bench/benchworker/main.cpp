@@ -3,10 +3,13 @@
 // handed-over connection gets a short line and is closed, and the request answered.
 // Started with "soak", it also takes {"sleepMs": n} (answers after n ms) and
 // {"streamBack": n} (answers with a stream of n bytes), for the soak benchmark.
+// LPM_BENCH_STARTUP_MS=n makes its start-up cost n ms before ready() (W3b's heavy
+// initialisation: a model, plug-ins, a font cache).
 #include <lpm/lpm.h>
 
 #include <QtCore/qbuffer.h>
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qthread.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpsocket.h>
 
@@ -59,6 +62,8 @@ int main(int argc, char **argv)
             request->respond(*bytes);
         });
     });
+    if (const int startupMs = qEnvironmentVariableIntValue("LPM_BENCH_STARTUP_MS"); startupMs > 0)
+        QThread::msleep(ulong(startupMs));
     worker->ready();
     return app.exec();
 }

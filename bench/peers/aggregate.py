@@ -23,13 +23,36 @@ METRICS = [  # (key, label, higher is better)
     ("W1_p99_us", "W1 sequential p99 (µs)", False),
     ("W1_rps", "W1 sequential (req/s)", True),
     ("W2_rps", "W2 pipelined (req/s)", True),
+    ("W2_timeout_rps", "W2 with a timeout on every request (req/s)", True),
     ("W3_2w_ms", "W3 start to online, 2 workers (ms)", False),
     ("W3_8w_ms", "W3 start to online, 8 workers (ms)", False),
+    ("W3_2w_fork_ms", "W3 from a fork server, 2 workers (ms)", False),
+    ("W3_8w_fork_ms", "W3 from a fork server, 8 workers (ms)", False),
+    ("W3b_respawn_ms", "W3b respawn, 200 ms start-up (ms)", False),
+    ("W3b_respawn_fork_ms", "W3b respawn from a fork server (ms)", False),
     ("W4_rss_mib", "W4 idle worker RSS (MiB)", False),
     ("W4_pss_mib", "W4 idle worker PSS (MiB)", False),
     ("W5_mibps", "W5 stream (MiB/s)", True),
     ("W7_hps", "W7 socket handoffs (/s)", True),
+    ("W8_64k_us", "W8 64 KiB round trip (µs)", False),
+    ("W8_1m_us", "W8 1 MiB round trip (µs)", False),
+    ("W8_16m_us", "W8 16 MiB round trip (µs)", False),
+    ("W8_64k_socket_us", "W8 64 KiB, socket only (µs)", False),
+    ("W8_1m_socket_us", "W8 1 MiB, socket only (µs)", False),
+    ("W8_16m_socket_us", "W8 16 MiB, socket only (µs)", False),
 ]
+# Where a peer's figure is compared with another LPM metric: the fork server's starts
+# with the peers' starts, the socket-only W8 with the peers' W8.
+PEER_METRIC = {
+    "W3_2w_fork_ms": "W3_2w_ms",
+    "W3_8w_fork_ms": "W3_8w_ms",
+    "W8_64k_socket_us": None,
+    "W8_1m_socket_us": None,
+    "W8_16m_socket_us": None,
+    "W3b_respawn_ms": None,
+    "W3b_respawn_fork_ms": None,
+    "W2_timeout_rps": "W2_rps",
+}
 
 
 def load(lines):
@@ -75,15 +98,29 @@ def main():
     for key, label, higher in METRICS:
         lpm = median(series, "lpm", key)
         cells = []
+        peer_key = PEER_METRIC.get(key, key)
         for peer, _ in PEERS:
-            other = median(series, peer, key)
+            other = median(series, peer, peer_key) if peer_key else None
             ratio = advantage(lpm, other, higher)
             cells.append(fmt(other) + (f" ({ratio:.2f}x)" if ratio is not None else ""))
         print(f"| {label} | {fmt(lpm)} | " + " | ".join(cells) + " |")
 
-    def adv(metric, peer):
+    def adv(metric, peer, peer_metric=None):
         higher = next(h for k, _, h in METRICS if k == metric)
-        return advantage(median(series, "lpm", metric), median(series, peer, metric), higher)
+        return advantage(median(series, "lpm", metric), median(series, peer, peer_metric or metric), higher)
+
+    def lpm_ratio(slower, faster):
+        """LPM's figure for one metric over its figure for another, in the same runs."""
+        a, b = median(series, "lpm", slower), median(series, "lpm", faster)
+        return None if a is None or b is None or b == 0 else a / b
+
+    def at_most_behind(value, share):
+        return None if value is None else value >= 1 - share
+
+    def ahead_of_all(metric):
+        ratios = [adv(metric, peer) for peer in ("executor", "pool", "node-ipc")]
+        ratios = [r for r in ratios if r is not None]
+        return (min(ratios) if ratios else None), (min(ratios) > 1 if ratios else None)
 
     def verdict(ok):
         return "n/a" if ok is None else ("holds" if ok else "MISSED")
@@ -106,10 +143,36 @@ def main():
          at_least(adv("W3_8w_ms", "original"), 1)),
         ("W4 RSS <= 1/3 of the original's worker", adv("W4_rss_mib", "original"),
          at_least(adv("W4_rss_mib", "original"), 3)),
+        ("W1 p50 <= 2x the floor's p50", None if p50 is None or floor_p50 is None else p50 / (2 * floor_p50),
+         None if p50 is None or floor_p50 is None else p50 <= 2 * floor_p50),
+        ("W2 >= 3x Node child_process", adv("W2_rps", "node-ipc"), at_least(adv("W2_rps", "node-ipc"), 3)),
+        ("W2 >= 25x the original", adv("W2_rps", "original"), at_least(adv("W2_rps", "original"), 25)),
+        ("W2 with timeouts within 5 % of W2", lpm_ratio("W2_timeout_rps", "W2_rps"),
+         at_most_behind(lpm_ratio("W2_timeout_rps", "W2_rps"), 0.05)),
+        ("W3 fork server (2 workers) <= 1/2 of multiprocessing.Pool", adv("W3_2w_fork_ms", "pool", "W3_2w_ms"),
+         at_least(adv("W3_2w_fork_ms", "pool", "W3_2w_ms"), 2)),
+        ("W3 fork server (8 workers) <= 1/2 of multiprocessing.Pool", adv("W3_8w_fork_ms", "pool", "W3_8w_ms"),
+         at_least(adv("W3_8w_fork_ms", "pool", "W3_8w_ms"), 2)),
+        ("W3b respawn >= 20x faster from a fork server", lpm_ratio("W3b_respawn_ms", "W3b_respawn_fork_ms"),
+         at_least(lpm_ratio("W3b_respawn_ms", "W3b_respawn_fork_ms"), 20)),
+        ("W8 1 MiB >= 3x LPM through the socket", lpm_ratio("W8_1m_socket_us", "W8_1m_us"),
+         at_least(lpm_ratio("W8_1m_socket_us", "W8_1m_us"), 3)),
+        ("W8 16 MiB >= 3x LPM through the socket", lpm_ratio("W8_16m_socket_us", "W8_16m_us"),
+         at_least(lpm_ratio("W8_16m_socket_us", "W8_16m_us"), 3)),
+        ("W8 64 KiB ahead of every peer",) + ahead_of_all("W8_64k_us"),
+        ("W8 1 MiB ahead of every peer",) + ahead_of_all("W8_1m_us"),
+        ("W8 16 MiB ahead of every peer",) + ahead_of_all("W8_16m_us"),
     ]
     print("\n| target | measured | verdict |\n|---|---:|---|")
     for name, value, ok in targets:
-        shown = "-" if value is None else (f"{value:.2f} of the bound" if name.startswith("W1") else f"{value:.2f}x")
+        if value is None:
+            shown = "-"
+        elif name.startswith("W1"):
+            shown = f"{value:.2f} of the bound"
+        elif "within" in name:
+            shown = f"{value:.3f} of W2"
+        else:
+            shown = f"{value:.2f}x"
         print(f"| {name} | {shown} | {verdict(ok)} |")
 
     lpm = series.get("lpm", {})

@@ -8,7 +8,8 @@
 # Environment: RUNS (3), JOBS (build jobs, 1), LPM_BENCH_BUILD_DIR (build-bench),
 # SEQUENTIAL (10000), PIPELINED (100000), STREAM_MIB (256), HANDOFFS (5000),
 # QUEUE_MAX (1000000, W6's largest queue). The original npm package is installed
-# into a scratch directory that is removed at the end.
+# into a scratch directory that is removed at the end; the raw results stay in
+# $LPM_BENCH_BUILD_DIR/peers-results.jsonl.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -82,10 +83,12 @@ for ((run = 1; run <= RUNS; ++run)); do
     for kind in executor pool; do
         record "$kind" python3 python/pools.py --kind "$kind" --workers 2 "${SIZES[@]}"
         record "$kind" python3 python/pools.py --kind "$kind" --workers 8 --start-only 1
+        record "$kind" python3 python/pools.py --kind "$kind" --workers 2 --large 1
     done
     record node-ipc node node-ipc/bench.js --workers 2 "${SIZES[@]}" --handoffs "$HANDOFFS" \
         --stream-mib "$STREAM_MIB"
     record node-ipc node node-ipc/bench.js --workers 8 --start-only 1
+    record node-ipc node node-ipc/bench.js --workers 2 --large 1
 done
 
 echo >&2
@@ -94,3 +97,5 @@ echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
     "Node $(node --version), $(python3 --version)"
 echo
 python3 "$PEERS_DIR/aggregate.py" "$RESULTS"
+# Kept, so that the table can be made again: python3 bench/peers/aggregate.py FILE
+cp "$RESULTS" "$BUILD_DIR/peers-results.jsonl"

@@ -29,32 +29,21 @@ constexpr int HealthReportMs = 500;
 
 LpmWorkerPrivate::LpmWorkerPrivate(LpmWorker *q) : q_ptr(q), events(this) { }
 
-int LpmWorkerPrivate::inheritedSocket(const char *variable)
+int LpmWorkerPrivate::inheritedDescriptor(const char *variable, mode_t type)
 {
     bool ok = false;
     const int fd = qEnvironmentVariableIntValue(variable, &ok);
     qunsetenv(variable);
     struct stat info;
-    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode))
+    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != type)
         return -1;
     ::fcntl(fd, F_SETFD, FD_CLOEXEC); // our own children must not inherit it
     return fd;
 }
 
-int LpmWorkerPrivate::inheritedMemory(const char *variable)
-{
-    bool ok = false;
-    const int fd = qEnvironmentVariableIntValue(variable, &ok);
-    qunsetenv(variable);
-    struct stat info;
-    if (!ok || fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
-        return -1;
-    return fd;
-}
-
 int LpmWorkerPrivate::channelDescriptor()
 {
-    static const int descriptor = inheritedSocket(ChannelFdVariable);
+    static const int descriptor = inheritedDescriptor(ChannelFdVariable, S_IFSOCK);
     return descriptor;
 }
 
@@ -66,9 +55,9 @@ void LpmWorkerPrivate::openEndpoint()
     const int descriptor = channelDescriptor();
     if (descriptor < 0)
         return;
-    const int descriptors = inheritedSocket(DescriptorChannelFdVariable);
-    const int ringToWorker = inheritedMemory(RingToWorkerFdVariable);
-    const int ringFromWorker = inheritedMemory(RingFromWorkerFdVariable);
+    const int descriptors = inheritedDescriptor(DescriptorChannelFdVariable, S_IFSOCK);
+    const int ringToWorker = inheritedDescriptor(RingToWorkerFdVariable, S_IFREG);
+    const int ringFromWorker = inheritedDescriptor(RingFromWorkerFdVariable, S_IFREG);
     // However the event loop ends (quit() from a handler too), what was sent goes out.
     QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
                      [this] { flushLastWords(); });

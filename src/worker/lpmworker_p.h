@@ -14,6 +14,8 @@
 #include <QtCore/qtimer.h>
 #include <QtCore/quuid.h>
 
+#include <sys/types.h>
+
 // The worker process's side: the endpoint over the descriptors its supervisor left
 // it, requests from arrival to answer, health reports, and how the process stops.
 class LpmWorkerPrivate
@@ -25,11 +27,10 @@ public:
 
     explicit LpmWorkerPrivate(LpmWorker *q);
 
-    // The descriptor named by variable if it is a socket, else -1. Read once: the
-    // variable is removed so the worker's own children neither see nor inherit it.
-    static int inheritedSocket(const char *variable);
-    // The same for a memfd.
-    static int inheritedMemory(const char *variable);
+    // The descriptor named by variable if it is of type (S_IFSOCK: a channel, S_IFREG:
+    // a memfd), else -1. Read once: the variable is removed so the worker's own
+    // children neither see nor inherit it.
+    static int inheritedDescriptor(const char *variable, mode_t type);
     static int channelDescriptor();
 
     void openEndpoint();

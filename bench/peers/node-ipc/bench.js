@@ -4,6 +4,8 @@
 //
 //   node bench.js --workers 2 [--sequential N --pipelined N --handoffs N --stream-mib N]
 //   node bench.js --workers 8 --start-only 1
+//   node bench.js --workers 2 --large 1   (W8 only, with serialization: 'advanced',
+//                                          which carries a Buffer as bytes)
 //
 // Prints one JSON object of metric -> value on stdout.
 'use strict';
@@ -13,7 +15,7 @@ const { idleMemory, IDLE_SETTLE_MS, quantile, options } = require('../procmemory
 const { sequential, pipelined, handoffs } = require('../workloads');
 
 const opts = options({ workers: 2, sequential: 10000, pipelined: 100000, handoffs: 5000,
-                       'stream-mib': 256, 'start-only': 0 });
+                       'stream-mib': 256, 'start-only': 0, large: 0 });
 const PAYLOAD = { Hello: 'World' };
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +27,10 @@ let workers = [];
 
 function startPool(count) {
     return Promise.all(Array.from({ length: count }, () => new Promise((resolve) => {
-        const child = fork(path.join(__dirname, 'worker.js'), [], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(path.join(__dirname, 'worker.js'), [], {
+            stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
+            serialization: opts.large ? 'advanced' : 'json',
+        });
         child.on('message', (m) => {
             if (m.ready)
                 return resolve(child);
@@ -66,11 +71,36 @@ async function stream(mib) {
 }
 
 
+// W8: the median µs of echoing a Buffer of each size, as lpm-bench.
+async function largeRoundTrips() {
+    const result = {};
+    for (const [label, size, rounds] of [['64k', 64 << 10, 200], ['1m', 1 << 20, 50], ['16m', 16 << 20, 10]]) {
+        const payload = Buffer.alloc(size);
+        for (let i = 0; i < 2; ++i)
+            await enqueue(payload); // warm-up, as LPM gets
+        const times = [];
+        for (let i = 0; i < rounds; ++i) {
+            const start = now();
+            const answer = await enqueue(payload);
+            if (answer.length !== size)
+                throw new Error('W8 echoed the wrong number of bytes');
+            times.push((now() - start) * 1000);
+        }
+        result[`W8_${label}_us`] = quantile(times, 0.5);
+    }
+    return result;
+}
+
 async function main() {
     const result = {};
     const t0 = now();
     await startPool(opts.workers);
     result[`W3_${opts.workers}w_ms`] = now() - t0;
+    if (opts.large) {
+        console.log(JSON.stringify(await largeRoundTrips()));
+        workers.forEach((w) => w.kill());
+        return;
+    }
     if (!opts['start-only']) {
         await sleep(IDLE_SETTLE_MS);
         Object.assign(result, idleMemory(workers.map((w) => w.pid)));

@@ -3,6 +3,7 @@
 
     pools.py --kind executor|pool --workers 2 [--sequential N --pipelined N]
     pools.py --kind executor|pool --workers 8 --start-only 1
+    pools.py --kind executor|pool --workers 2 --large 1   (W8 only)
 
 executor is concurrent.futures.ProcessPoolExecutor, pool is multiprocessing.Pool,
 both with the platform's default start method (fork on Linux). Neither can stream
@@ -72,6 +73,29 @@ def pipelined(kind, pool, count):
     return count / (time.perf_counter() - t0)
 
 
+# W8: (label, bytes, rounds), as lpm-bench.
+LARGE = [("64k", 64 << 10, 200), ("1m", 1 << 20, 50), ("16m", 16 << 20, 10)]
+
+
+def large_round_trips(kind, pool):
+    """The median µs of echoing a bytes object of each size (pickled through a pipe)."""
+    result = {}
+    for label, size, rounds in LARGE:
+        payload = bytes(size)
+        call = (lambda: pool.submit(echo, payload).result()) if kind == "executor" \
+            else (lambda: pool.apply_async(echo, (payload,)).get())
+        for _ in range(2):  # warm-up, as LPM gets
+            call()
+        times = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            if len(call()) != size:
+                raise SystemExit("W8 echoed the wrong number of bytes")
+            times.append((time.perf_counter() - t) * 1e6)
+        result[f"W8_{label}_us"] = quantile(times, 0.5)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kind", choices=["executor", "pool"], required=True)
@@ -79,11 +103,14 @@ def main():
     parser.add_argument("--sequential", type=int, default=10000)
     parser.add_argument("--pipelined", type=int, default=100000)
     parser.add_argument("--start-only", type=int, default=0)
+    parser.add_argument("--large", type=int, default=0)
     args = parser.parse_args()
 
     pool, pids, start_ms = start(args.kind, args.workers)
     result = {f"W3_{args.workers}w_ms": start_ms}
-    if not args.start_only:
+    if args.large:
+        result = large_round_trips(args.kind, pool)
+    elif not args.start_only:
         time.sleep(IDLE_SETTLE_S)
         result.update(idle_memory(pids))
         sequential(args.kind, pool, 1000)  # warm-up, as LPM gets
