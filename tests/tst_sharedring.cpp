@@ -1,6 +1,7 @@
 // The shared ring large byte arrays cross by, and the frames that point into it: what
 // a writer may reuse, and everything a reader refuses.
 
+#include "lpmendpoint_p.h"
 #include "lpmframecodec_p.h"
 #include "lpmframereader_p.h"
 #include "lpmmessage_p.h"
@@ -12,6 +13,9 @@
 #include <cstring>
 #include <deque>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace LpmIpc;
@@ -75,6 +79,9 @@ private Q_SLOTS:
     void randomTrafficInOrder();
     void framesCarryBlobsThroughTheRingOrInline();
     void aBlobReferenceWithoutItsRingIsRefused();
+    void aTableBeyondTheFrameLimitIsRefused();
+    void onlySealedRingsAreMapped();
+    void endpointsUseTheRingOnceEnabled();
 };
 
 void tst_SharedRing::bytesCrossIntact()
@@ -250,6 +257,82 @@ void tst_SharedRing::aBlobReferenceWithoutItsRingIsRefused()
     Message orphan = Message::request(QUuid::createUuid(), 1, dangling); // blobs left out
     QVERIFY(!deliver(orphan, &out, pair.reader.get(), &error));
     QVERIFY2(error.contains(QStringLiteral("did not come with it")), qPrintable(error));
+}
+
+void tst_SharedRing::aTableBeyondTheFrameLimitIsRefused()
+{
+    // Every entry is inside the ring and after the last read, but together they ask for
+    // more than any honest frame carries: refused before the copies add up.
+    Pair pair = makePair();
+    const QByteArray whole = pattern(Capacity, 8);
+    Message request = Message::request(QUuid::createUuid(), 1, QByteArray("\xf6", 1));
+    const qsizetype entries = MaxFrameSize / Capacity + 2;
+    for (qsizetype i = 0; i < entries; ++i) {
+        request.blobs.append(whole); // shared: one megabyte, named many times
+        request.blobPositions.append(qint64(i) * Capacity);
+    }
+    Message out;
+    QString error;
+    QVERIFY(!deliver(request, &out, pair.reader.get(), &error));
+    QVERIFY2(error.contains(QStringLiteral("frame limit")), qPrintable(error));
+}
+
+void tst_SharedRing::onlySealedRingsAreMapped()
+{
+    // A descriptor a peer could shrink under our mapping (SIGBUS) is not taken.
+    const int unsealed = ::memfd_create("not-a-ring", MFD_CLOEXEC);
+    QVERIFY(unsealed >= 0);
+    QVERIFY(::ftruncate(unsealed, Capacity) == 0);
+    QVERIFY(!LpmSharedRing::attach(unsealed));
+    ::close(unsealed);
+    int fd = -1;
+    std::unique_ptr<LpmSharedRing> ring = LpmSharedRing::create(Capacity, &fd);
+    QVERIFY(ring);
+    QVERIFY(::ftruncate(fd, 4096) != 0); // sealed: it cannot shrink
+    QVERIFY(LpmSharedRing::attach(fd));
+    ::close(fd);
+}
+
+void tst_SharedRing::endpointsUseTheRingOnceEnabled()
+{
+    int messages[2];
+    QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, messages) == 0);
+    LpmEndpoint sender(messages[0], -1);
+    LpmEndpoint receiver(messages[1], -1);
+    int toReceiver = -1;
+    int toSender = -1;
+    std::unique_ptr<LpmSharedRing> out = LpmSharedRing::create(4 * Capacity, &toReceiver);
+    std::unique_ptr<LpmSharedRing> back = LpmSharedRing::create(4 * Capacity, &toSender);
+    std::unique_ptr<LpmSharedRing> in = LpmSharedRing::attach(toReceiver);
+    std::unique_ptr<LpmSharedRing> backOut = LpmSharedRing::attach(toSender);
+    ::close(toReceiver);
+    ::close(toSender);
+    QVERIFY(out && back && in && backOut);
+    sender.setRings(std::move(out), std::move(back));
+    receiver.setRings(std::move(backOut), std::move(in));
+    QList<QVariant> received;
+    connect(&receiver, &LpmEndpoint::messageReceived, this,
+            [&received](const Message &message, const LpmEndpoint::Attached &) { received.append(message.payload); });
+
+    const QByteArray big = pattern(Capacity, 6);
+    QByteArray encoded;
+    LpmPayloadCodec::Blobs blobs;
+    QVERIFY(!encodePayload(big, 0, &encoded, &blobs));
+    const auto sendOne = [&] {
+        const qint64 before = sender.bytesToWrite();
+        return sender.send(Message::request(QUuid::createUuid(), 1, encoded, blobs))
+                ? sender.bytesToWrite() - before
+                : qint64(-1);
+    };
+    // Not enabled yet (the peer has not said it mapped the ring): in the frame.
+    const qint64 inFrame = sendOne();
+    QVERIFY2(inFrame > Capacity, qPrintable(QString::number(inFrame)));
+    sender.enableOutgoingRing();
+    const qint64 inRing = sendOne();
+    QVERIFY2(inRing < 1024, qPrintable(QString::number(inRing)));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 2, 20000);
+    for (const QVariant &payload : std::as_const(received))
+        QCOMPARE(payload.toByteArray(), big);
 }
 
 QTEST_GUILESS_MAIN(tst_SharedRing)

@@ -74,7 +74,7 @@ void LpmEndpoint::setRings(std::unique_ptr<LpmSharedRing> outgoing, std::unique_
 
 void LpmEndpoint::placeBlobs(Message &message)
 {
-    if (message.blobs.isEmpty() || !m_outgoingRing)
+    if (message.blobs.isEmpty() || !m_outgoingRingEnabled)
         return;
     message.blobPositions.resize(message.blobs.size());
     for (qsizetype i = 0; i < message.blobs.size(); ++i) {
@@ -88,7 +88,7 @@ void LpmEndpoint::placeBlobs(Message &message)
 
 bool LpmEndpoint::send(const Message &message, QString *error)
 {
-    if (message.blobs.isEmpty() || !m_outgoingRing)
+    if (message.blobs.isEmpty() || !m_outgoingRingEnabled)
         return m_channel->send(message, error);
     Message placed = message;
     placeBlobs(placed);

@@ -58,8 +58,10 @@ public:
     ~LpmEndpoint() override;
 
     // Shared memory for payloads' large byte arrays (taken over): what this end writes
-    // and what the peer wrote. Without them, those arrays travel in the frames.
+    // and what the peer wrote. Without them, those arrays travel in the frames. The
+    // outgoing ring is used only once enabled: when the peer has said it mapped it.
     void setRings(std::unique_ptr<LpmSharedRing> outgoing, std::unique_ptr<LpmSharedRing> incoming);
+    void enableOutgoingRing() { m_outgoingRingEnabled = m_outgoingRing != nullptr; }
 
     bool isConnected() const;
     bool canPassDescriptors() const { return m_descriptors != nullptr; }
@@ -135,4 +137,5 @@ private:
     bool m_acceptsSockets = true;
     std::unique_ptr<LpmSharedRing> m_outgoingRing;
     std::unique_ptr<LpmSharedRing> m_incomingRing;
+    bool m_outgoingRingEnabled = false;
 };

@@ -29,6 +29,7 @@ int fieldCount(MessageType type)
     case MessageType::HardKill:
     case MessageType::Ping:
     case MessageType::Pong:
+    case MessageType::RingsMapped:
         return 0;
     case MessageType::Cancel:
     case MessageType::Canceled:
@@ -83,6 +84,7 @@ bool writeFields(LpmCborWriter &w, const Message &m)
     case MessageType::HardKill:
     case MessageType::Ping:
     case MessageType::Pong:
+    case MessageType::RingsMapped:
         return false;
     case MessageType::Cancel:
     case MessageType::Canceled:
@@ -177,6 +179,9 @@ bool readBlobTable(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QS
     if (!r.isArray() || !r.isLengthKnown() || r.length() > quint64(LpmPayloadCodec::MaxItems)
         || !r.enterContainer())
         return false;
+    // What a frame's arrays may add up to, wherever they lie: the frame limit, as the
+    // encode gate allows an honest sender. A peer cannot make us copy more.
+    qint64 budget = MaxFrameSize;
     while (r.hasNext()) {
         QByteArray bytes;
         if (r.isByteArray()) {
@@ -188,12 +193,17 @@ bool readBlobTable(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QS
             if (!r.isArray() || !r.isLengthKnown() || r.length() != 2 || !r.enterContainer()
                 || !readInt(r, &position) || !readInt(r, &size) || r.hasNext() || !r.leaveContainer())
                 return false;
+            if (size > budget) {
+                *error = QStringLiteral("large byte arrays beyond the frame limit");
+                return false;
+            }
             if (!incoming || position < 0 || size <= 0
                 || !incoming->read(quint64(position), quint64(size), &bytes)) {
                 *error = QStringLiteral("a large byte array outside the shared memory written to");
                 return false;
             }
         }
+        budget -= bytes.size();
         m->blobs.append(bytes);
     }
     return r.leaveContainer();
@@ -215,6 +225,7 @@ bool decodeFields(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QSt
     case MessageType::HardKill:
     case MessageType::Ping:
     case MessageType::Pong:
+    case MessageType::RingsMapped:
         return true;
     case MessageType::Cancel:
     case MessageType::Canceled:

@@ -200,6 +200,7 @@ QString typeName(MessageType type)
     case MessageType::Canceled: return QStringLiteral("canceled");
     case MessageType::Ping: return QStringLiteral("ping");
     case MessageType::Pong: return QStringLiteral("pong");
+    case MessageType::RingsMapped: return QStringLiteral("rings-mapped");
     }
     return QStringLiteral("type %1").arg(int(type));
 }

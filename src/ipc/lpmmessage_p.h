@@ -58,9 +58,10 @@ enum class MessageType : quint8 {
     Canceled = 17,     // worker: id; a Cancel found the request unanswered and it is dropped
     Ping = 18,         // supervisor: are you there? (hang detection)
     Pong = 19,         // worker: here (an answer to Ping, or LpmWorker::heartbeat())
+    RingsMapped = 20,  // worker: it mapped the shared rings; large arrays may use them
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::Pong;
+constexpr MessageType LastMessageType = MessageType::RingsMapped;
 
 // What comes with a request or response on the descriptor channel, under its id.
 enum class Attachment : quint8 {
@@ -73,7 +74,7 @@ struct Message
 {
     // One constructor per type: every message is built in one place.
     static Message hello(qint64 pid);
-    // Ready, Busy, SoftKill, HardKill, Ping, Pong: no fields.
+    // Ready, Busy, SoftKill, HardKill, Ping, Pong, RingsMapped: no fields.
     static Message control(MessageType type);
     static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload,
                            const LpmPayloadCodec::Blobs &blobs = {});

@@ -38,8 +38,11 @@ std::unique_ptr<LpmSharedRing> LpmSharedRing::create(qsizetype capacity, int *fd
 {
     *fd = -1;
     const qsizetype mapSize = HeaderSize + capacity;
-    const int memfd = ::memfd_create("lpm-ring", MFD_CLOEXEC);
-    if (memfd < 0 || ::ftruncate(memfd, off_t(mapSize)) != 0) {
+    // Sealed at its size: a peer that could shrink it would make our next access to
+    // the mapping a SIGBUS.
+    const int memfd = ::memfd_create("lpm-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (memfd < 0 || ::ftruncate(memfd, off_t(mapSize)) != 0
+        || ::fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
         qCWarning(lcLpmIpc) << "no shared memory for large payloads:" << std::strerror(errno);
         if (memfd >= 0)
             ::close(memfd);
@@ -58,8 +61,11 @@ std::unique_ptr<LpmSharedRing> LpmSharedRing::create(qsizetype capacity, int *fd
 
 std::unique_ptr<LpmSharedRing> LpmSharedRing::attach(int fd)
 {
+    // Only a ring its creator sealed at its size: nobody can pull pages from under us.
+    const int seals = ::fcntl(fd, F_GET_SEALS);
+    constexpr int Needed = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
     struct stat info;
-    if (::fstat(fd, &info) != 0 || info.st_size <= HeaderSize)
+    if (seals < 0 || (seals & Needed) != Needed || ::fstat(fd, &info) != 0 || info.st_size <= HeaderSize)
         return nullptr;
     void *map = ::mmap(nullptr, size_t(info.st_size), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED)

@@ -383,6 +383,9 @@ void LpmWorkerHandle::onMessage(const Message &message, const LpmEndpoint::Attac
         return;
     case MessageType::Pong:
         return; // heard from, above
+    case MessageType::RingsMapped:
+        m_endpoint->enableOutgoingRing();
+        return;
     case MessageType::SocketClosed:
         if (m_sockets.remove(message.id)) {
             m_load.sockets = int(m_sockets.size());

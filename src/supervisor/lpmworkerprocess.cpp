@@ -179,6 +179,9 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
     if (ringIn >= 0) {
         environment.insert(QLatin1String(LpmIpc::RingToWorkerFdVariable), QString::number(ringIn));
         environment.insert(QLatin1String(LpmIpc::RingFromWorkerFdVariable), QString::number(ringOut));
+    } else { // none of ours: whatever the caller's environment says is not a ring
+        environment.remove(QLatin1String(LpmIpc::RingToWorkerFdVariable));
+        environment.remove(QLatin1String(LpmIpc::RingFromWorkerFdVariable));
     }
     if (slot >= 0) { // a fork server's template has no slot: its children get theirs
         environment.insert(QStringLiteral("LPM_WORKER_INDEX"), QString::number(slot));

@@ -81,10 +81,14 @@ void LpmWorkerPrivate::attachEndpoint(int control, int descriptors, int ringToWo
     if (ringToWorker >= 0 && ringFromWorker >= 0) {
         std::unique_ptr<LpmSharedRing> incoming = LpmSharedRing::attach(ringToWorker);
         std::unique_ptr<LpmSharedRing> outgoing = LpmSharedRing::attach(ringFromWorker);
-        if (incoming && outgoing)
+        if (incoming && outgoing) {
+            // The supervisor's ring is ours to read now; it writes into it once told.
             endpoint->setRings(std::move(outgoing), std::move(incoming));
-        else
+            endpoint->enableOutgoingRing();
+            endpoint->send(Message::control(MessageType::RingsMapped));
+        } else {
             qCWarning(lcLpmWorker) << "cannot map the shared memory; large payloads cross the socket";
+        }
     }
     for (const int fd : { ringToWorker, ringFromWorker }) { // mapped: the descriptors are not needed
         if (fd >= 0)
