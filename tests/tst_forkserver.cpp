@@ -109,6 +109,7 @@ private Q_SLOTS:
     void respawnsAndRecyclesAreForked();
     void exitsAreReportedAsForAnyWorker();
     void aLostTemplateIsReplaced();
+    void aLostTemplateCostsOneRestart();
     void threadsAtReadyFallBackToNormalStarts();
     void aTemplateThatCannotStartFallsBack();
     void killsAndDestructionLeaveNoProcess();
@@ -276,6 +277,34 @@ void tst_ForkServer::aLostTemplateIsReplaced()
     QCOMPARE(linesIn(marks), 2);
     QCOMPARE(answerOf(supervisor, op(QStringLiteral("lineage"))).value(QStringLiteral("ppid")).toLongLong(),
              newTemplate);
+}
+
+void tst_ForkServer::aLostTemplateCostsOneRestart()
+{
+    // One OOM kill of the template takes four workers along: that is one event for the
+    // restart policy, not four, or a pool could not survive it under a tight limit.
+    LpmSupervisorConfig config = forkingConfig(4);
+    config.worker.restarts = 1;
+    config.worker.backoffInitial = 0;
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    const qint64 templatePid = parentOf(supervisor);
+    QVERIFY(templatePid > 0);
+    QSignalSpy limit(&supervisor, &LpmSupervisor::restartLimitReached);
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("fork server ended")));
+    ::kill(pid_t(templatePid), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(exits.count(), 4, LongWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(readyCount(supervisor), 4, LongWaitMs);
+    QCOMPARE(limit.count(), 0);
+    QCOMPARE(supervisor.restartCount(), 4);
+
+    // A worker's own crash after that is the one restart the limit allows...
+    const qint64 victim = supervisor.health().value(0).pid;
+    ::kill(pid_t(victim), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(exits.count(), 5, LongWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(limit.count(), 1, LongWaitMs); // ...already spent on the template
 }
 
 void tst_ForkServer::threadsAtReadyFallBackToNormalStarts()

@@ -6,6 +6,7 @@
 #include <QtCore/qsocketnotifier.h>
 #include <QtCore/qtimer.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -74,6 +75,8 @@ void LpmForkServer::cancel(LpmWorkerProcess *process)
 
 void LpmForkServer::startTemplate()
 {
+    static std::atomic<quint64> generations{ 0 };
+    m_generation = ++generations;
     m_state = State::Starting;
     m_template = new LpmWorkerProcess(this);
     connect(m_template, &LpmWorkerProcess::finished, this, &LpmForkServer::onTemplateFinished);

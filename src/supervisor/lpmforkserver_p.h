@@ -43,6 +43,8 @@ public:
     ~LpmForkServer() override;
 
     State state() const { return m_state; }
+    // Which template serves now; each one the process starts has its own number.
+    quint64 generation() const { return m_generation; }
     // Asks for a child for process in slot of count; ends are the child's descriptors
     // (LpmFork::ForkDescriptor order, -1 where none), which stay the caller's. The answer
     // comes through process->onForked(), onForkFailed() (start it normally) or
@@ -85,6 +87,7 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     QTimer *m_startTimer = nullptr;
     quint32 m_nextSequence = 1;
+    quint64 m_generation = 0;
     std::deque<Pending> m_waiting; // until the template serves
     std::deque<Pending> m_outbox;  // serving: not yet taken by the socket
     std::map<quint32, QPointer<LpmWorkerProcess>> m_asked; // sent, by sequence

@@ -237,6 +237,11 @@ bool LpmWorkerHandle::isRunning() const
     return m_process->isRunning();
 }
 
+quint64 LpmWorkerHandle::lostWithTemplate() const
+{
+    return m_process->lostWithTemplate();
+}
+
 void LpmWorkerHandle::killFor(LpmWorkerExit::Reason reason, const QString &why)
 {
     if (m_state == State::Exited || m_killReason)

@@ -93,6 +93,8 @@ public:
     bool hasBeenReady() const { return m_hasBeenReady; }
     bool isStopping() const { return m_stopping; }
     bool isRunning() const;
+    // See LpmWorkerProcess::lostWithTemplate().
+    quint64 lostWithTemplate() const;
     const LpmWorkerLoad &load() const { return m_load; }
     const LpmWorkerHealth &health() const { return m_health; }
     LpmWorkerStatus status() const;

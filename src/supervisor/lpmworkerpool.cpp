@@ -131,6 +131,7 @@ std::optional<LpmError> LpmWorkerPool::start()
         qCWarning(lcLpmSupervisor) << "worker.hangTimeout is" << m_config.worker.hangTimeout
                                    << "- it takes a positive number of ms, or -1; hang detection is off";
     m_slots.clear();
+    m_refillsOwed = 0;
     for (int slot = 0; slot < m_targetCount; ++slot)
         spawn(slot);
     m_healthTimer->start();
@@ -246,6 +247,12 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         return;
     m_workers.erase(it);
     worker->deleteLater();
+    if (const quint64 lost = worker->lostWithTemplate(); lost != 0) {
+        if (lost == m_chargedTemplateLoss)
+            ++m_refillsOwed;
+        else
+            m_chargedTemplateLoss = lost;
+    }
     // A replacement gone before it was ready leaves the old worker serving (its policy
     // is checked again); an old worker gone first leaves its replacement as the slot's.
     bool wasReplacement = false;
@@ -340,7 +347,10 @@ void LpmWorkerPool::replaceLost(bool draining, bool workWaiting)
             return;
         }
         const qint64 now = m_clock.elapsed();
-        if (!m_restartPolicy.tryRestart(now)) {
+        const bool owed = m_refillsOwed > 0;
+        if (owed)
+            --m_refillsOwed;
+        else if (!m_restartPolicy.tryRestart(now)) {
             m_restartLimitHit = true;
             const QString message = QStringLiteral("Restart limit reached: %1 restarts within "
                                                    "%2 s; %3 of %4 workers running.")

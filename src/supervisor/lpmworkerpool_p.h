@@ -140,4 +140,8 @@ private:
     std::vector<SharedServer> m_sharedServers;
     // worker.forkServer: made with the first worker, let go once the pool has stopped.
     LpmForkServer *m_forkServer = nullptr;
+    // A template that dies takes every worker it forked along: one restart is charged
+    // for it, and the other refills are owed.
+    quint64 m_chargedTemplateLoss = 0;
+    int m_refillsOwed = 0;
 };

@@ -258,8 +258,10 @@ void LpmWorkerProcess::onForkFailed()
 
 void LpmWorkerProcess::onForkLost()
 {
-    if (m_mode == Mode::ForkPending)
-        abandon();
+    if (m_mode != Mode::ForkPending)
+        return;
+    m_lostWithTemplate = m_server ? m_server->generation() : 0;
+    abandon();
 }
 
 void LpmWorkerProcess::abandon()
@@ -300,6 +302,7 @@ void LpmWorkerProcess::onServerLost()
         return;
     // The kernel kills it with its template (its parent-death signal); its pidfd tells
     // when it is gone, and nobody is left to say how: SIGKILL.
+    m_lostWithTemplate = m_server ? m_server->generation() : 0;
     m_pidfdNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
     connect(m_pidfdNotifier, &QSocketNotifier::activated, this, [this] {
         m_exitStatus = QProcess::CrashExit;

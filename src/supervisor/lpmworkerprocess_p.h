@@ -69,6 +69,9 @@ public:
     void onForkLost();
     void onExitReported(int waitStatus);
     void onServerLost();
+    // The fork server's template generation this process died with (0: none): the
+    // pool charges one restart per template lost, not one per worker it took along.
+    quint64 lostWithTemplate() const { return m_lostWithTemplate; }
     // SIGKILL to the whole process group while the worker is not yet reaped (its pid
     // then still names its group).
     void killGroup();
@@ -126,6 +129,7 @@ private:
     QSocketNotifier *m_stderrNotifier = nullptr;
     QSocketNotifier *m_pidfdNotifier = nullptr; // after the template is lost
     QPointer<LpmForkServer> m_server;
+    quint64 m_lostWithTemplate = 0;
     bool m_ended = false; // a forked process is gone (its pidfd said so)
     bool m_reported = false;
 };
