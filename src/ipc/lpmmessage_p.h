@@ -23,7 +23,8 @@
 namespace LpmIpc {
 
 // Bumped whenever a frame's layout changes; both sides must agree.
-constexpr quint32 ProtocolVersion = 4; // 3: Ping and Pong; 4: large byte arrays beside the payload
+constexpr quint32 ProtocolVersion = 5; // 3: Ping and Pong; 4: large byte arrays beside the
+                                      // payload; 5: RingsMapped
 // The length field covers the type byte and the body.
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.

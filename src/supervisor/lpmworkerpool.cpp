@@ -131,7 +131,6 @@ std::optional<LpmError> LpmWorkerPool::start()
         qCWarning(lcLpmSupervisor) << "worker.hangTimeout is" << m_config.worker.hangTimeout
                                    << "- it takes a positive number of ms, or -1; hang detection is off";
     m_slots.clear();
-    m_refillsOwed = 0;
     for (int slot = 0; slot < m_targetCount; ++slot)
         spawn(slot);
     m_healthTimer->start();
@@ -155,6 +154,7 @@ int LpmWorkerPool::freeSlot() const
 
 LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
 {
+    m_slots[slot].freeRefill = false; // filled, however: a credit is for its refill only
     auto *worker = new LpmWorkerHandle(slot, this);
     worker->setRestarts(m_slots[slot].restarts);
     m_workers.push_back(worker);
@@ -247,12 +247,6 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         return;
     m_workers.erase(it);
     worker->deleteLater();
-    if (const quint64 lost = worker->lostWithTemplate(); lost != 0) {
-        if (lost == m_chargedTemplateLoss)
-            ++m_refillsOwed;
-        else
-            m_chargedTemplateLoss = lost;
-    }
     // A replacement gone before it was ready leaves the old worker serving (its policy
     // is checked again); an old worker gone first leaves its replacement as the slot's.
     bool wasReplacement = false;
@@ -277,8 +271,15 @@ void LpmWorkerPool::remove(LpmWorkerHandle *worker, const LpmWorkerExit &exit)
         state.respawnAt = qMax(state.respawnAt, m_clock.elapsed() + MinReplacementRetryMs); // even without backoff
         return;
     }
-    if (!exit.isExpected() && exit.reason() != LpmWorkerExit::Reason::FailedToStart)
+    if (!exit.isExpected() && exit.reason() != LpmWorkerExit::Reason::FailedToStart) {
         noteCrash(exit.slot(), exit);
+        // Its slot is refilled under the restart policy: charged once per lost template.
+        if (const quint64 lost = worker->lostWithTemplate(); lost != 0 && !wasReplacement) {
+            if (lost == m_chargedTemplateLoss)
+                m_slots[exit.slot()].freeRefill = true;
+            m_chargedTemplateLoss = lost;
+        }
+    }
     if (exit.reason() == LpmWorkerExit::Reason::FailedToStart) {
         m_startFailure = LpmError(LpmError::Code::WorkerFailedToStart,
                                   QStringLiteral("%1: %2").arg(m_config.worker.program, exit.detail()));
@@ -347,10 +348,7 @@ void LpmWorkerPool::replaceLost(bool draining, bool workWaiting)
             return;
         }
         const qint64 now = m_clock.elapsed();
-        const bool owed = m_refillsOwed > 0;
-        if (owed)
-            --m_refillsOwed;
-        else if (!m_restartPolicy.tryRestart(now)) {
+        if (!std::exchange(m_slots[slot].freeRefill, false) && !m_restartPolicy.tryRestart(now)) {
             m_restartLimitHit = true;
             const QString message = QStringLiteral("Restart limit reached: %1 restarts within "
                                                    "%2 s; %3 of %4 workers running.")

@@ -121,6 +121,8 @@ private:
         int crashesInARow = 0;
         qint64 respawnAt = -1; // ms on m_clock; -1: no backoff
         int restarts = 0;
+        // Lost with a fork server's template whose loss another slot was charged for.
+        bool freeRefill = false;
     };
     std::map<int, Slot> m_slots;
     // Replacements starting, and the worker each replaces once it is ready (with why).
@@ -141,7 +143,6 @@ private:
     // worker.forkServer: made with the first worker, let go once the pool has stopped.
     LpmForkServer *m_forkServer = nullptr;
     // A template that dies takes every worker it forked along: one restart is charged
-    // for it, and the other refills are owed.
+    // for it, and the other slots it emptied are refilled free (Slot::freeRefill).
     quint64 m_chargedTemplateLoss = 0;
-    int m_refillsOwed = 0;
 };
