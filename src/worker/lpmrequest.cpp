@@ -215,7 +215,10 @@ bool LpmRequest::respond(const QVariant &answer, QIODevice *device)
     d->answered = true;
     const bool sent = d->worker ? d->worker->sendAnswer(this, answer, device) : false;
     Q_EMIT answered();
-    deleteLater();
+    if (d->worker)
+        d->worker->deleteLater(this);
+    else
+        deleteLater();
     return sent;
 }
 

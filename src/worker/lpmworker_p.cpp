@@ -277,6 +277,17 @@ bool LpmWorkerPrivate::sendAnswer(LpmRequest *request, const QVariant &answer, Q
     return false;
 }
 
+void LpmWorkerPrivate::deleteLater(LpmRequest *request)
+{
+    // The batch's own deleteLater() keeps its semantics: nothing is deleted before
+    // control returns to the event loop it was called from (or an outer one).
+    if (!answeredBatch) {
+        answeredBatch = new QObject;
+        answeredBatch->deleteLater();
+    }
+    request->setParent(answeredBatch);
+}
+
 void LpmWorkerPrivate::scheduleHealthReport()
 {
     // After an answer, but once per event-loop pass: a burst of answers costs one report.
