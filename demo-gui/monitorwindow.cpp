@@ -41,6 +41,7 @@ QString exitReasonText(LpmWorkerExit::Reason reason)
     case LpmWorkerExit::Reason::StartTimedOut: return MonitorWindow::tr("did not start in time");
     case LpmWorkerExit::Reason::FailedToStart: return MonitorWindow::tr("could not start");
     case LpmWorkerExit::Reason::ProtocolError: return MonitorWindow::tr("broke the protocol");
+    case LpmWorkerExit::Reason::ConnectionLost: return MonitorWindow::tr("lost its connection");
     }
     return {};
 }

@@ -102,7 +102,8 @@ void tst_Channel::firstMessageMustBeHello_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("not a hello") << frame(Message::control(MessageType::Ready)) << QStringLiteral("not hello");
+    QTest::newRow("not a hello") << frame(Message::control(MessageType::Ready))
+                                 << QStringLiteral("did not greet with an LPM hello (a ready message)");
     Message old = Message::hello(1);
     old.version = ProtocolVersion - 1;
     QTest::newRow("another version") << frame(old) << QStringLiteral("protocol version");

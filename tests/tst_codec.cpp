@@ -219,6 +219,9 @@ void tst_Codec::everyMessageTypeRoundTrips()
     in.rss = 12 * 1024 * 1024;
     in.heapTotal = 300000;
     in.heapUsed = 200000;
+    in.token = QByteArray("0123456789abcdef");
+    in.chunk = QByteArray(70000, 'c');
+    in.credit = 65536;
 
     Message out;
     QString error;
@@ -228,6 +231,15 @@ void tst_Codec::everyMessageTypeRoundTrips()
     case MessageType::Hello:
         QCOMPARE(out.version, in.version);
         QCOMPARE(out.pid, in.pid);
+        QCOMPARE(out.token, in.token);
+        break;
+    case MessageType::StreamChunk:
+        QCOMPARE(out.id, in.id);
+        QCOMPARE(out.chunk, in.chunk);
+        break;
+    case MessageType::StreamCredit:
+        QCOMPARE(out.id, in.id);
+        QCOMPARE(out.credit, in.credit);
         break;
     case MessageType::Ready:
     case MessageType::Busy:

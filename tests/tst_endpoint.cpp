@@ -113,6 +113,7 @@ private Q_SLOTS:
     void streamsBothWaysEndHonestly();
     void abortedStreamEndsWithAnError();
     void byteStreamTransportCarriesMessages();
+    void byteStreamTransportStopsASenderNobodyReads();
 };
 
 void tst_Endpoint::initTestCase()
@@ -364,12 +365,62 @@ void tst_Endpoint::byteStreamTransportCarriesMessages()
         QVERIFY(endpoint.send(Message::health(i, i, i)));
     QTRY_COMPARE_WITH_TIMEOUT(received.count(), 100, WaitMs);
     QCOMPARE(endpoint.peerPid(), QCoreApplication::applicationPid());
-    QBuffer source;
+    // No descriptor crosses it: a stream goes as chunks, its credit comes back. Through
+    // cat we are both ends: the chunks come back to our own stream, and the credit our
+    // reading side returns comes back to our sending side, so more than one window's
+    // worth crossing proves the flow control.
+    QByteArray bytes(3 * StreamWindow + 12345, Qt::Uninitialized);
+    for (qsizetype i = 0; i < bytes.size(); ++i)
+        bytes[i] = char(i * 13 + i / 7);
+    QBuffer source(&bytes);
     source.open(QIODevice::ReadOnly);
     QString error;
-    QVERIFY(!endpoint.sendWithStream(Message::response(QUuid::createUuid(), QByteArray("\xf6", 1)),
-                                     &source, LpmEndpoint::Source::Borrowed, &error));
-    QVERIFY(error.contains(QLatin1String("transport")));
+    QSignalSpy sent(&endpoint, &LpmEndpoint::outgoingStreamFinished);
+    const QUuid id = QUuid::createUuid();
+    QVERIFY2(endpoint.sendWithStream(Message::response(id, QByteArray("\xf6", 1)), &source,
+                                     LpmEndpoint::Source::Borrowed, &error),
+             qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 101, WaitMs);
+    const auto attached = received.last().at(1).value<LpmEndpoint::Attached>();
+    std::unique_ptr<LpmStream> stream(attached.stream);
+    QVERIFY(stream);
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += stream->readAll(), stream->isFinished() || stream->hasError()), WaitMs);
+    got += stream->readAll();
+    QVERIFY2(!stream->hasError(), qPrintable(stream->errorString()));
+    QCOMPARE(got.size(), bytes.size());
+    QVERIFY(got == bytes);
+    QTRY_COMPARE_WITH_TIMEOUT(sent.count(), 1, WaitMs);
+    QCOMPARE(endpoint.outgoingStreamCount(), 0);
+    endpoint.close(QString());
+    cat->waitForFinished(WaitMs);
+}
+
+void tst_Endpoint::byteStreamTransportStopsASenderNobodyReads()
+{
+    // The reading side holds its stream but never reads: the sender stops at the window
+    // plus what the kernel buffers, however long its source is.
+    auto *cat = new QProcess;
+    cat->start(QStringLiteral("cat"));
+    QVERIFY(cat->waitForStarted(WaitMs));
+    LpmEndpoint endpoint(cat);
+    QSignalSpy received(&endpoint, &LpmEndpoint::messageReceived);
+    QByteArray bytes(64 * StreamWindow, 'x');
+    QBuffer source(&bytes);
+    source.open(QIODevice::ReadOnly);
+    QVERIFY(endpoint.sendWithStream(Message::response(QUuid::createUuid(), QByteArray("\xf6", 1)), &source,
+                                    LpmEndpoint::Source::Borrowed));
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, WaitMs);
+    std::unique_ptr<LpmStream> stream(received.last().at(1).value<LpmEndpoint::Attached>().stream);
+    QVERIFY(stream);
+    // Let the pipeline fill up: once it stalls, the source position stops moving.
+    qint64 position = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(std::exchange(position, source.pos()) == source.pos() && position > 0, WaitMs);
+    QVERIFY2(source.pos() < 16 * StreamWindow, qPrintable(QString::number(source.pos())));
+    // Closing the reader lets the sender stop: its stream ends, with an error.
+    QSignalSpy sent(&endpoint, &LpmEndpoint::outgoingStreamFinished);
+    stream.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(sent.count(), 1, WaitMs);
     endpoint.close(QString());
     cat->waitForFinished(WaitMs);
 }

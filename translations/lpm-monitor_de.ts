@@ -267,6 +267,10 @@
         <translation>hat das Protokoll verletzt</translation>
     </message>
     <message>
+        <source>lost its connection</source>
+        <translation>hat die Verbindung verloren</translation>
+    </message>
+    <message>
         <source>Worker %1 (slot %2) ended: %3 - %4</source>
         <translation>Worker %1 (Platz %2) beendet: %3 – %4</translation>
     </message>

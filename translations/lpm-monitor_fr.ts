@@ -267,6 +267,10 @@
         <translation>a violé le protocole</translation>
     </message>
     <message>
+        <source>lost its connection</source>
+        <translation>a perdu sa connexion</translation>
+    </message>
+    <message>
         <source>Worker %1 (slot %2) ended: %3 - %4</source>
         <translation>Worker %1 (emplacement %2) terminé : %3 – %4</translation>
     </message>

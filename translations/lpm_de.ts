@@ -55,6 +55,10 @@
         <source>Too many requests are waiting for a worker.</source>
         <translation>Zu viele Anfragen warten auf einen Worker.</translation>
     </message>
+    <message>
+        <source>Only a local worker can take this, and the pool has none.</source>
+        <translation>Das kann nur ein lokaler Worker übernehmen, und der Pool hat keinen.</translation>
+    </message>
 </context>
 <context>
     <name>LpmSupervisor</name>

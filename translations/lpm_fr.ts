@@ -55,6 +55,10 @@
         <source>Too many requests are waiting for a worker.</source>
         <translation>Trop de requêtes attendent un worker.</translation>
     </message>
+    <message>
+        <source>Only a local worker can take this, and the pool has none.</source>
+        <translation>Seul un worker local peut s’en charger, et le pool n’en a aucun.</translation>
+    </message>
 </context>
 <context>
     <name>LpmSupervisor</name>

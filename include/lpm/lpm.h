@@ -6,6 +6,7 @@
 #include <lpm/lpmevent.h>
 #include <lpm/lpmglobal.h>
 #include <lpm/lpmlatency.h>
+#include <lpm/lpmlauncher.h>
 #include <lpm/lpmpoolmetrics.h>
 #include <lpm/lpmrequest.h>
 #include <lpm/lpmresponse.h>

@@ -32,6 +32,7 @@ public:
         InvalidStream,       // a stream or socket given to enqueue() cannot be used
         StreamFailed,        // the source of a stream failed part-way
         QueueFull,           // request.maxQueued requests already wait for a worker
+        UnsupportedOnRemote, // a socket or shared server, and every launcher is remote
     };
     Q_ENUM(Code)
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <lpm/lpmglobal.h>
+#include <lpm/lpmlauncher.h>
 
 #include <QtCore/qprocess.h>
 #include <QtCore/qstring.h>
@@ -68,6 +69,9 @@ struct LpmWorkerConfig
     // arrays of requests and answers (32 KiB and more, nested anywhere) cross instead
     // of the socket; pages are touched as used and then reused. 0: none.
     qint64 sharedMemory = 32 * 1024 * 1024;
+    // How each worker is started: worker i uses launchers[i % size()] (empty: local).
+    // Remote workers (ssh, Slurm, a command) talk over their launcher's stdio.
+    QList<LpmLauncher> launchers = { LpmLauncher::local() };
 };
 
 // Defaults for every request; LpmRequestOptions overrides them per request.

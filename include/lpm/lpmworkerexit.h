@@ -34,6 +34,7 @@ public:
         StartTimedOut, // killed: it did not call ready() within worker.startTimeout
         FailedToStart, // the program could not be run
         ProtocolError, // killed: it broke the protocol
+        ConnectionLost, // a remote worker's launcher lost its connection (ssh's exit 255)
     };
     Q_ENUM(Reason)
 

@@ -45,6 +45,9 @@ public:
            be used.
     \value StreamFailed The source of a stream failed part-way.
     \value QueueFull LpmRequestConfig::maxQueued requests already wait for a worker.
+    \value UnsupportedOnRemote A socket handoff or a shared server, which only a local
+           worker can take, and every launcher of the pool is remote
+           (LpmWorkerConfig::launchers).
 */
 
 /*!
@@ -169,6 +172,9 @@ QString LpmError::message() const
         break;
     case Code::QueueFull:
         text = tr("Too many requests are waiting for a worker.");
+        break;
+    case Code::UnsupportedOnRemote:
+        text = tr("Only a local worker can take this, and the pool has none.");
         break;
     }
     if (!d->detail.isEmpty())

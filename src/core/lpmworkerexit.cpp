@@ -54,6 +54,10 @@ constexpr int StderrTailLines = 5;
            LpmWorkerConfig::startTimeout.
     \value FailedToStart The program could not be run.
     \value ProtocolError Killed: it broke the protocol.
+    \value ConnectionLost A remote worker's launcher lost its connection to the
+           worker's machine, or could not make one: ssh's own exit status 255. What
+           became of the worker there is unknown; it exits when its channel closes.
+           Retries and the restart policy count it as a crash.
 */
 
 /*!
@@ -167,6 +171,8 @@ QString LpmWorkerExit::description() const
     QString text;
     if (d->reason == Reason::FailedToStart)
         text = QStringLiteral("the program could not be started");
+    else if (d->reason == Reason::ConnectionLost)
+        text = QStringLiteral("the connection to its machine was lost");
     else if (d->signal != 0)
         text = QStringLiteral("killed by signal %1 (%2)")
                        .arg(d->signal)

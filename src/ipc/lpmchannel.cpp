@@ -10,8 +10,13 @@
 
 using namespace LpmIpc;
 
-LpmChannel::LpmChannel(QIODevice *device, QObject *parent)
-    : QObject(parent), m_device(device), m_reader(MaxFrameSize)
+namespace {
+// Bytes of a bad greeting quoted in the error.
+constexpr qsizetype QuotedGreetingBytes = 64;
+} // namespace
+
+LpmChannel::LpmChannel(QIODevice *device, QObject *parent, const LpmPoolToken &token)
+    : QObject(parent), m_device(device), m_reader(MaxFrameSize), m_token(token)
 {
     device->setParent(this);
     connect(device, &QIODevice::readyRead, this, &LpmChannel::readFrames);
@@ -21,10 +26,11 @@ LpmChannel::LpmChannel(QIODevice *device, QObject *parent)
     else
         connect(device, &QIODevice::readChannelFinished, this, &LpmChannel::disconnected);
     if (device->isOpen())
-        send(Message::hello(QCoreApplication::applicationPid()));
+        send(Message::hello(QCoreApplication::applicationPid(),
+                            m_token.role == LpmPoolToken::Role::Prove ? m_token.value : QByteArray()));
 }
 
-LpmChannel *LpmChannel::overSocket(int descriptor, QObject *parent)
+LpmChannel *LpmChannel::overSocket(int descriptor, QObject *parent, const LpmPoolToken &token)
 {
     auto *socket = new QLocalSocket;
     if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
@@ -32,7 +38,7 @@ LpmChannel *LpmChannel::overSocket(int descriptor, QObject *parent)
                             << socket->errorString();
         ::close(descriptor);
     }
-    return new LpmChannel(socket, parent);
+    return new LpmChannel(socket, parent, token);
 }
 
 LpmChannel::~LpmChannel() = default;
@@ -110,6 +116,38 @@ qint64 LpmChannel::bytesToWrite() const
     return m_device ? m_device->bytesToWrite() : 0;
 }
 
+bool LpmChannel::acceptHello(const Message &message)
+{
+    if (message.type != MessageType::Hello) {
+        failGreeting(QStringLiteral("a %1 message").arg(typeName(message.type)));
+        return false;
+    }
+    if (message.version != ProtocolVersion) {
+        fail(QStringLiteral("protocol version %1, expected %2").arg(message.version).arg(ProtocolVersion));
+        return false;
+    }
+    if (m_token.role == LpmPoolToken::Role::Check && !m_token.value.isEmpty() && message.token != m_token.value) {
+        fail(QStringLiteral("its hello carried another pool's token: it was not started by this pool"));
+        return false;
+    }
+    m_helloReceived = true;
+    m_peerPid = message.pid;
+    m_firstBytes.clear();
+    Q_EMIT helloReceived(m_peerPid);
+    return true;
+}
+
+void LpmChannel::failGreeting(const QString &what)
+{
+    // Over a launcher's stdio this is usually a program that is no LPM worker, or a
+    // shell start-up file that prints: quote what came.
+    QString quoted;
+    for (const char c : std::as_const(m_firstBytes))
+        quoted += (c >= 0x20 && c < 0x7f) ? QChar::fromLatin1(c) : QChar(u'.');
+    fail(QStringLiteral("it did not greet with an LPM hello (%1); its first bytes were \"%2\"")
+                 .arg(what, quoted));
+}
+
 void LpmChannel::fail(const QString &reason)
 {
     if (m_failed)
@@ -138,13 +176,22 @@ void LpmChannel::readFrames()
         m_device->readAll(); // discard
         return;
     }
-    m_reader.append(m_device->readAll());
+    const QByteArray bytes = m_device->readAll();
+    if (!m_helloReceived && m_firstBytes.size() < QuotedGreetingBytes)
+        m_firstBytes += bytes.left(QuotedGreetingBytes - m_firstBytes.size());
+    m_reader.append(bytes);
     quint8 type = 0;
     QByteArrayView body;
     while (!m_failed && !m_paused) {
         const LpmFrameReader::Status status = m_reader.next(&type, &body);
         if (status == LpmFrameReader::Status::NeedMore)
             break;
+        if (status == LpmFrameReader::Status::Malformed && !m_helloReceived) {
+            failGreeting(QStringLiteral("a frame announced %1 bytes, the limit is %2")
+                                 .arg(m_reader.badLength())
+                                 .arg(MaxFrameSize));
+            break;
+        }
         if (status == LpmFrameReader::Status::Malformed) {
             fail(QStringLiteral("a frame announced %1 bytes (limit %2)")
                          .arg(m_reader.badLength())
@@ -154,24 +201,15 @@ void LpmChannel::readFrames()
         Message message;
         QString error;
         if (!decodeFrame(type, body, &message, &error, m_incomingRing)) {
-            fail(error);
+            if (m_helloReceived)
+                fail(error);
+            else
+                failGreeting(error);
             break;
         }
         if (!m_helloReceived) {
-            if (message.type != MessageType::Hello) {
-                fail(QStringLiteral("the first message was %1, not hello")
-                             .arg(typeName(message.type)));
+            if (!acceptHello(message))
                 break;
-            }
-            if (message.version != ProtocolVersion) {
-                fail(QStringLiteral("protocol version %1, expected %2")
-                             .arg(message.version)
-                             .arg(ProtocolVersion));
-                break;
-            }
-            m_helloReceived = true;
-            m_peerPid = message.pid;
-            Q_EMIT helloReceived(m_peerPid);
             continue;
         }
         if (message.type == MessageType::Hello) {

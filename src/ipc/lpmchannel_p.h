@@ -17,10 +17,24 @@ class QIODevice;
 // stdin/stdout for others. It knows nothing of descriptors.
 //
 // Both ends send a Hello (protocol version and pid) first and expect one first;
-// after that, every complete frame is decoded and delivered in order. Anything
+// after that, every complete frame is decoded and delivered in order. A worker's
+// Hello proves the pool's token and the supervisor's checks it: over a launcher's
+// stdio, whatever answers is not necessarily a worker of this pool (and a program
+// that echoes, like cat, would otherwise greet with the supervisor's own Hello). Anything
 // malformed is a protocol error: protocolError() is emitted once and nothing more
 // is delivered. Writes are only buffered: Qt sends everything written in one
 // event-loop pass with one system call, which is what makes pipelining fast.
+// The pool's token and what one end of a channel does with it.
+struct LpmPoolToken
+{
+    enum class Role {
+        Prove, // sends it in its Hello (a worker)
+        Check, // requires it in the peer's Hello (the supervisor)
+    };
+    QByteArray value; // empty: none sent, none required
+    Role role = Role::Prove;
+};
+
 class LpmChannel : public QObject
 {
     Q_OBJECT
@@ -30,9 +44,9 @@ public:
     static constexpr qint64 MaxBacklog = 2 * LpmIpc::MaxFrameSize;
 
     // Takes ownership of device, which must be open for reading and writing.
-    explicit LpmChannel(QIODevice *device, QObject *parent = nullptr);
+    explicit LpmChannel(QIODevice *device, QObject *parent = nullptr, const LpmPoolToken &token = {});
     // A channel over a connected stream socket descriptor (taken over, even on failure).
-    static LpmChannel *overSocket(int descriptor, QObject *parent = nullptr);
+    static LpmChannel *overSocket(int descriptor, QObject *parent = nullptr, const LpmPoolToken &token = {});
     ~LpmChannel() override;
 
     bool isConnected() const;
@@ -71,12 +85,17 @@ Q_SIGNALS:
 
 private:
     void readFrames();
+    // Checks the peer's first message; false (after fail()) when it is no greeting.
+    bool acceptHello(const LpmIpc::Message &message);
+    void failGreeting(const QString &what);
     void fail(const QString &reason);
 
     QPointer<QIODevice> m_device;
     LpmFrameReader m_reader;
     QByteArray m_outgoing;
     qint64 m_peerPid = 0;
+    LpmPoolToken m_token;
+    QByteArray m_firstBytes; // the start of what the peer sent, to explain a bad greeting
     bool m_helloReceived = false;
     bool m_failed = false;
     bool m_closed = false;

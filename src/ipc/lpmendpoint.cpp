@@ -6,18 +6,21 @@
 #include "lpmsharedring_p.h"
 #include "lpmstream_p.h"
 #include "lpmstreampump_p.h"
+#include "lpmstreamrelay_p.h"
 
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 using namespace LpmIpc;
 
-LpmEndpoint::LpmEndpoint(int messageDescriptor, int descriptorChannel, QObject *parent)
+LpmEndpoint::LpmEndpoint(int messageDescriptor, int descriptorChannel, QObject *parent,
+                         const LpmPoolToken &token)
     : QObject(parent),
-      m_channel(LpmChannel::overSocket(messageDescriptor, this)),
+      m_channel(LpmChannel::overSocket(messageDescriptor, this, token)),
       m_descriptors(descriptorChannel >= 0 ? new LpmFdChannel(descriptorChannel, this) : nullptr)
 {
     connectChannel();
@@ -30,8 +33,8 @@ LpmEndpoint::LpmEndpoint(int messageDescriptor, int descriptorChannel, QObject *
     connect(m_descriptors, &LpmFdChannel::protocolError, this, &LpmEndpoint::fail);
 }
 
-LpmEndpoint::LpmEndpoint(QIODevice *device, QObject *parent)
-    : QObject(parent), m_channel(new LpmChannel(device, this))
+LpmEndpoint::LpmEndpoint(QIODevice *device, QObject *parent, const LpmPoolToken &token)
+    : QObject(parent), m_channel(new LpmChannel(device, this, token))
 {
     connectChannel();
 }
@@ -97,11 +100,6 @@ bool LpmEndpoint::send(const Message &message, QString *error)
 
 bool LpmEndpoint::sendWithStream(Message message, QIODevice *source, Source ownership, QString *error)
 {
-    if (!m_descriptors) {
-        if (error)
-            *error = QStringLiteral("streams do not cross this transport");
-        return false;
-    }
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
         if (error)
@@ -116,20 +114,83 @@ bool LpmEndpoint::sendWithStream(Message message, QIODevice *source, Source owne
         ::close(ends[1]);
         return false;
     }
-    m_descriptors->send({ LpmFdChannel::Kind::Stream, message.id, {} }, ends[1]);
     const QUuid id = message.id;
+    // The pump writes into ends[0]; the peer reads ends[1], or our relay does and
+    // sends its bytes as chunks.
+    LpmStreamRelay *relay = nullptr;
+    if (m_descriptors)
+        m_descriptors->send({ LpmFdChannel::Kind::Stream, id, {} }, ends[1]);
+    else
+        relay = relayOutgoing(id, ends[1]);
     auto *pump = new LpmStreamPump(source, ends[0], this);
     if (ownership == Source::Owned && source)
         source->setParent(pump);
     m_outgoing.insert(id, pump);
-    connect(pump, &LpmStreamPump::finished, this, [this, id, pump](bool ok, const QString &why) {
+    connect(pump, &LpmStreamPump::finished, this, [this, id, pump, relay](bool ok, const QString &why) {
         m_outgoing.remove(id);
         pump->deleteLater();
+        if (relay) { // its StreamEnd follows the last chunk
+            relay->sourceEnded(ok, why);
+            return;
+        }
         m_channel->send(Message::streamEnd(id, ok, why));
         Q_EMIT outgoingStreamFinished(id);
     });
     pump->start();
     return true;
+}
+
+LpmStreamRelay *LpmEndpoint::relayOutgoing(const QUuid &id, int descriptor)
+{
+    ::fcntl(descriptor, F_SETFL, ::fcntl(descriptor, F_GETFL) | O_NONBLOCK);
+    auto *relay = new LpmStreamRelay(id, descriptor, LpmStreamRelay::Direction::Sending, this);
+    m_sending.insert(id, relay);
+    connect(relay, &LpmStreamRelay::message, this, [this](const Message &m) { m_channel->send(m); });
+    connect(relay, &LpmStreamRelay::finished, this, [this, id, relay] {
+        if (m_sending.value(id) == relay)
+            m_sending.remove(id);
+        relay->deleteLater();
+        Q_EMIT outgoingStreamFinished(id);
+    });
+    return relay;
+}
+
+int LpmEndpoint::relayIncoming(const QUuid &id)
+{
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
+        return -1;
+    ::fcntl(ends[0], F_SETFL, ::fcntl(ends[0], F_GETFL) | O_NONBLOCK);
+    auto *relay = new LpmStreamRelay(id, ends[0], LpmStreamRelay::Direction::Receiving, this);
+    m_receiving.insert(id, relay);
+    connect(relay, &LpmStreamRelay::message, this, [this](const Message &m) { m_channel->send(m); });
+    connect(relay, &LpmStreamRelay::finished, this, [this, id, relay] {
+        if (m_receiving.value(id) == relay)
+            m_receiving.remove(id);
+        relay->deleteLater();
+    });
+    return ends[1];
+}
+
+void LpmEndpoint::onRelayMessage(const Message &message)
+{
+    if (message.type == MessageType::StreamCredit) {
+        if (LpmStreamRelay *relay = m_sending.value(message.id))
+            relay->addCredit(message.credit);
+        return; // a late credit for a stream already ended
+    }
+    LpmStreamRelay *relay = m_receiving.value(message.id);
+    if (!relay)
+        return; // its reader went away, and the sender has not heard yet
+    if (!relay->deliver(message.chunk))
+        fail(QStringLiteral("stream %1 sent more than its window of %2 bytes")
+                     .arg(message.id.toString(QUuid::WithoutBraces))
+                     .arg(StreamWindow));
+}
+
+int LpmEndpoint::outgoingStreamCount() const
+{
+    return int(m_descriptors ? m_outgoing.size() : m_sending.size());
 }
 
 bool LpmEndpoint::sendWithSocket(Message message, int fd, QString *error)
@@ -162,10 +223,18 @@ bool LpmEndpoint::sendServer(const QByteArray &body, int fd)
 void LpmEndpoint::abortStream(const QUuid &id, const QString &why)
 {
     const QPointer<LpmStreamPump> pump = m_outgoing.take(id);
-    if (!pump)
+    LpmStreamRelay *relay = m_sending.take(id);
+    if (relay) {
+        relay->disconnect(this);
+        relay->abort();
+        relay->deleteLater();
+    }
+    if (!pump && !relay)
         return;
-    pump->abort();
-    pump->deleteLater();
+    if (pump) {
+        pump->abort();
+        pump->deleteLater();
+    }
     m_channel->send(Message::streamEnd(id, false, why));
     Q_EMIT outgoingStreamFinished(id);
 }
@@ -220,6 +289,13 @@ void LpmEndpoint::close(const QString &why)
         if (pump)
             pump->abort();
     }
+    for (auto *relays : { &m_sending, &m_receiving }) {
+        for (LpmStreamRelay *relay : std::exchange(*relays, {})) {
+            relay->disconnect(this);
+            relay->abort();
+            relay->deleteLater();
+        }
+    }
     for (auto it = m_awaitingSocket.cbegin(); it != m_awaitingSocket.cend(); ++it)
         qCDebug(lcLpmIpc) << "dropping message" << it.key() << "whose socket never came";
     m_awaitingSocket.clear();
@@ -241,6 +317,15 @@ void LpmEndpoint::onMessage(const Message &message)
         return;
     if (message.type == MessageType::StreamEnd) {
         m_attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
+        if (LpmStreamRelay *relay = m_receiving.value(message.id))
+            relay->endInput();
+        return;
+    }
+    if (message.type == MessageType::StreamChunk || message.type == MessageType::StreamCredit) {
+        if (m_descriptors)
+            fail(QStringLiteral("a %1 message on a transport with descriptors").arg(typeName(message.type)));
+        else
+            onRelayMessage(message);
         return;
     }
     switch (message.attachment) {
@@ -280,17 +365,22 @@ void LpmEndpoint::onMessage(const Message &message)
 
 void LpmEndpoint::deliverStream(const Message &message)
 {
-    if (!m_descriptors) {
-        fail(QStringLiteral("a stream announced on a transport without descriptors"));
-        return;
-    }
     LpmStream *stream = LpmStreamPrivate::create(nullptr);
     if (!m_attachments.addStream(message.id, stream)) {
         delete stream;
         fail(QStringLiteral("a second stream under id %1").arg(message.id.toString(QUuid::WithoutBraces)));
         return;
     }
-    updateDescriptorReading();
+    if (m_descriptors) {
+        updateDescriptorReading();
+    } else {
+        const int fd = relayIncoming(message.id);
+        if (fd < 0 || !m_attachments.attachArrived(message.id, fd)) {
+            if (fd >= 0)
+                ::close(fd);
+            LpmStreamPrivate::setEnd(stream, false, QStringLiteral("no socketpair for the stream"));
+        }
+    }
     const QUuid id = message.id;
     connect(stream, &QObject::destroyed, this, [this, id] { m_attachments.forgetStream(id); });
     Attached attached;

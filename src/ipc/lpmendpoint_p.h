@@ -4,6 +4,7 @@
 //  This file is not part of the LPM API. It may change without notice.
 
 #include "lpmattachmenttable_p.h"
+#include "lpmchannel_p.h"
 #include "lpmmessage_p.h"
 
 #include <QtCore/qhash.h>
@@ -13,11 +14,11 @@
 
 #include <memory>
 
-class LpmChannel;
 class LpmFdChannel;
 class LpmSharedRing;
 class LpmStream;
 class LpmStreamPump;
+class LpmStreamRelay;
 class QIODevice;
 
 // One process's end of its connection to the other: the message channel, the
@@ -51,10 +52,13 @@ public:
         int socket = -1;             // a connected socket's descriptor
     };
 
-    // The local transport; takes ownership of both descriptors.
-    LpmEndpoint(int messageDescriptor, int descriptorChannel, QObject *parent = nullptr);
-    // A byte stream (taken over): messages only.
-    explicit LpmEndpoint(QIODevice *device, QObject *parent = nullptr);
+    // The local transport; takes ownership of both descriptors. Without a descriptor
+    // channel (-1), messageDescriptor is a byte stream like any other (a remote
+    // worker's launcher). token: see LpmChannel.
+    LpmEndpoint(int messageDescriptor, int descriptorChannel, QObject *parent = nullptr,
+                const LpmPoolToken &token = {});
+    // A byte stream (taken over): messages, and streams as chunks.
+    explicit LpmEndpoint(QIODevice *device, QObject *parent = nullptr, const LpmPoolToken &token = {});
     ~LpmEndpoint() override;
 
     // Shared memory for payloads' large byte arrays (taken over): what this end writes
@@ -87,7 +91,7 @@ public:
     bool sendServer(const QByteArray &body, int fd);
     // Stops sending the stream announced by id: its reader gets an error.
     void abortStream(const QUuid &id, const QString &why);
-    int outgoingStreamCount() const { return int(m_outgoing.size()); }
+    int outgoingStreamCount() const;
     // The message with id is no longer wanted: if it is still waiting for its socket
     // it is dropped (returns true) and the descriptor is closed when it comes.
     bool discard(const QUuid &id);
@@ -122,6 +126,10 @@ private:
     void onMessage(const LpmIpc::Message &message);
     void onDescriptor(int kind, const QUuid &id, const QByteArray &body, int fd);
     void deliverStream(const LpmIpc::Message &message);
+    // Streams over a transport without descriptors (LpmStreamRelay).
+    LpmStreamRelay *relayOutgoing(const QUuid &id, int descriptor);
+    int relayIncoming(const QUuid &id);
+    void onRelayMessage(const LpmIpc::Message &message);
     void fail(const QString &reason);
     void updateDescriptorReading();
 
@@ -133,6 +141,11 @@ private:
     QHash<QUuid, LpmIpc::Message> m_awaitingSocket;
     QSet<QUuid> m_unwanted;
     QHash<QUuid, QPointer<LpmStreamPump>> m_outgoing;
+    // Without descriptors: every outgoing stream has a relay, which outlives its pump,
+    // and every incoming one too, each direction by id (a request and its answer share
+    // one).
+    QHash<QUuid, LpmStreamRelay *> m_sending;
+    QHash<QUuid, LpmStreamRelay *> m_receiving;
     bool m_failed = false;
     bool m_acceptsSockets = true;
     std::unique_ptr<LpmSharedRing> m_outgoingRing;

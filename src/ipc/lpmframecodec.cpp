@@ -35,10 +35,12 @@ int fieldCount(MessageType type)
     case MessageType::Canceled:
     case MessageType::SocketClosed:
         return 1;
-    case MessageType::Hello:
     case MessageType::EventReply:
     case MessageType::Broadcast:
+    case MessageType::StreamChunk:
+    case MessageType::StreamCredit:
         return 2;
+    case MessageType::Hello:
     case MessageType::ResponseError:
     case MessageType::Health:
     case MessageType::EventReject:
@@ -77,6 +79,15 @@ bool writeFields(LpmCborWriter &w, const Message &m)
     case MessageType::Hello:
         w.appendUnsigned(m.version);
         w.appendInteger(m.pid);
+        w.appendBytes(m.token);
+        return false;
+    case MessageType::StreamChunk:
+        writeId(w, m.id);
+        w.appendBytes(m.chunk);
+        return false;
+    case MessageType::StreamCredit:
+        writeId(w, m.id);
+        w.appendInteger(m.credit);
         return false;
     case MessageType::Ready:
     case MessageType::Busy:
@@ -214,11 +225,15 @@ bool decodeFields(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QSt
     switch (m->type) {
     case MessageType::Hello: {
         qint64 version = 0;
-        if (!readInt(r, &version) || !readInt(r, &m->pid))
+        if (!readInt(r, &version) || !readInt(r, &m->pid) || !readBytes(r, &m->token))
             return false;
         m->version = quint32(version);
         return true;
     }
+    case MessageType::StreamChunk:
+        return readId(r, &m->id) && readBytes(r, &m->chunk) && !m->chunk.isEmpty();
+    case MessageType::StreamCredit:
+        return readId(r, &m->id) && readInt(r, &m->credit) && m->credit >= -1;
     case MessageType::Ready:
     case MessageType::Busy:
     case MessageType::SoftKill:

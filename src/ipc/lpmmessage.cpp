@@ -4,12 +4,31 @@
 
 namespace LpmIpc {
 
-Message Message::hello(qint64 pid)
+Message Message::hello(qint64 pid, const QByteArray &token)
 {
     Message m;
     m.type = MessageType::Hello;
     m.version = ProtocolVersion;
     m.pid = pid;
+    m.token = token;
+    return m;
+}
+
+Message Message::streamChunk(const QUuid &id, const QByteArray &bytes)
+{
+    Message m;
+    m.type = MessageType::StreamChunk;
+    m.id = id;
+    m.chunk = bytes;
+    return m;
+}
+
+Message Message::streamCredit(const QUuid &id, qint64 bytes)
+{
+    Message m;
+    m.type = MessageType::StreamCredit;
+    m.id = id;
+    m.credit = bytes;
     return m;
 }
 
@@ -198,6 +217,8 @@ QString typeName(MessageType type)
     case MessageType::StreamEnd: return QStringLiteral("stream-end");
     case MessageType::SocketClosed: return QStringLiteral("socket-closed");
     case MessageType::Canceled: return QStringLiteral("canceled");
+    case MessageType::StreamChunk: return QStringLiteral("stream-chunk");
+    case MessageType::StreamCredit: return QStringLiteral("stream-credit");
     case MessageType::Ping: return QStringLiteral("ping");
     case MessageType::Pong: return QStringLiteral("pong");
     case MessageType::RingsMapped: return QStringLiteral("rings-mapped");

@@ -23,8 +23,9 @@
 namespace LpmIpc {
 
 // Bumped whenever a frame's layout changes; both sides must agree.
-constexpr quint32 ProtocolVersion = 5; // 3: Ping and Pong; 4: large byte arrays beside the
-                                      // payload; 5: RingsMapped
+constexpr quint32 ProtocolVersion = 6; // 3: Ping and Pong; 4: large byte arrays beside the
+                                      // payload; 5: RingsMapped; 6: the pool's token in Hello,
+                                      // StreamChunk and StreamCredit
 // The length field covers the type byte and the body.
 constexpr qsizetype FrameHeaderSize = 4;
 // Frames larger than this are refused on both sides.
@@ -38,9 +39,19 @@ inline constexpr char DescriptorChannelFdVariable[] = "LPM_FD_CHANNEL_FD";
 // Name the shared rings' memfds, from the worker's side: what it reads, what it writes.
 inline constexpr char RingToWorkerFdVariable[] = "LPM_RING_IN_FD";
 inline constexpr char RingFromWorkerFdVariable[] = "LPM_RING_OUT_FD";
+// ChannelFdVariable's value for a worker whose channel is its stdin and stdout.
+inline constexpr char StdioChannel[] = "stdio";
+// The pool's token, which the worker's Hello carries back: a process that was not
+// started for this pool (a wrong program, a stray one) is told apart at once.
+inline constexpr char PoolTokenVariable[] = "LPM_POOL_TOKEN";
+// The window of a stream that crosses as chunks: bytes sent that the reader's side has
+// not yet taken.
+constexpr qint64 StreamWindow = 1024 * 1024;
+// A chunk's size at most.
+constexpr qsizetype StreamChunkSize = 64 * 1024;
 
 enum class MessageType : quint8 {
-    Hello = 1,         // both ways, first: version, pid
+    Hello = 1,         // both ways, first: version, pid, the pool's token (or empty)
     Ready = 2,         // worker: takes requests
     Busy = 3,          // worker: takes no new request until Ready
     Request = 4,       // supervisor: id, createdAt, attachment, prelude, payload
@@ -60,9 +71,11 @@ enum class MessageType : quint8 {
     Ping = 18,         // supervisor: are you there? (hang detection)
     Pong = 19,         // worker: here (an answer to Ping, or LpmWorker::heartbeat())
     RingsMapped = 20,  // worker: it mapped the shared rings; large arrays may use them
+    StreamChunk = 21,  // both, on a byte-stream transport: id, bytes of a stream
+    StreamCredit = 22, // both: id, bytes the reader's side took (-1: it reads no more)
 };
 constexpr MessageType FirstMessageType = MessageType::Hello;
-constexpr MessageType LastMessageType = MessageType::RingsMapped;
+constexpr MessageType LastMessageType = MessageType::StreamCredit;
 
 // What comes with a request or response on the descriptor channel, under its id.
 enum class Attachment : quint8 {
@@ -74,7 +87,7 @@ enum class Attachment : quint8 {
 struct Message
 {
     // One constructor per type: every message is built in one place.
-    static Message hello(qint64 pid);
+    static Message hello(qint64 pid, const QByteArray &token = {});
     // Ready, Busy, SoftKill, HardKill, Ping, Pong, RingsMapped: no fields.
     static Message control(MessageType type);
     static Message request(const QUuid &id, qint64 createdAt, const QByteArray &encodedPayload,
@@ -93,15 +106,23 @@ struct Message
     // How a stream's source ended: errorCode 0 when cleanly, else StreamFailed.
     static Message streamEnd(const QUuid &id, bool ok, const QString &error);
     static Message socketClosed(const QUuid &id);
+    static Message streamChunk(const QUuid &id, const QByteArray &bytes);
+    // bytes: taken by the reader's side since the last credit; -1: it reads no more.
+    static Message streamCredit(const QUuid &id, qint64 bytes);
 
     MessageType type = MessageType::Hello;
 
     // Hello
     quint32 version = 0;
     qint64 pid = 0;
+    QByteArray token;
+
+    // StreamChunk: the bytes; StreamCredit: their count in credit
+    QByteArray chunk;
+    qint64 credit = 0;
 
     // Request, Response, ResponseError, Cancel, Canceled, Event, EventReply,
-    // EventReject, StreamEnd, SocketClosed
+    // EventReject, StreamEnd, SocketClosed, StreamChunk, StreamCredit
     QUuid id;
     qint64 createdAt = 0;   // Request, Event: ns on the monotonic clock
     QString name;           // Event, Broadcast

@@ -16,6 +16,7 @@ struct LpmWorkerLoad
     qint64 rss = 0;            // latest resident set size in bytes
     bool stopping = false;     // asked to stop (retiring, killed)
     bool hasBeenReady = false; // called ready() at least once
+    bool remote = false;       // started by a remote launcher: takes no socket
 };
 
 // The dispatch policy, on plain data: which worker takes the next request or socket.
@@ -62,7 +63,8 @@ Iterator pickForRequest(Iterator first, Iterator last, LoadOf loadOf,
     return best;
 }
 
-// The accepting worker with the fewest sockets in hand, the lowest RSS breaking ties.
+// The accepting local worker with the fewest sockets in hand, the lowest RSS breaking
+// ties.
 template <typename Iterator, typename LoadOf>
 Iterator pickForSocket(Iterator first, Iterator last, LoadOf loadOf)
 {
@@ -71,7 +73,7 @@ Iterator pickForSocket(Iterator first, Iterator last, LoadOf loadOf)
     qint64 bestRss = 0;
     for (Iterator it = first; it != last; ++it) {
         const LpmWorkerLoad &load = loadOf(*it);
-        if (!load.accepting)
+        if (!load.accepting || load.remote)
             continue;
         if (best == last || load.sockets < bestSockets
             || (load.sockets == bestSockets && load.rss < bestRss)) {

@@ -74,6 +74,12 @@ bool LpmEventBridge::broadcast(const QString &name, const QVariant &payload, QTc
                                              << "- it is not listening";
         return false;
     }
+    if (!m_pool->canHaveLocalWorkers()) {
+        qCWarning(lcLpmSupervisor).noquote() << "not sharing a server for" << name
+                                             << "- only local workers take one, and every launcher is remote"
+                                             << "(UnsupportedOnRemote)";
+        return false;
+    }
     QByteArray body;
     QString error;
     if (!LpmPayloadCodec::encode(QVariantList{ name, payload }, &body, &error)) {

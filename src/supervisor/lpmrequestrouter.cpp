@@ -122,6 +122,13 @@ QFuture<LpmResponse> LpmRequestRouter::enqueue(const QVariant &payload, QAbstrac
         request->reject(LpmError(LpmError::Code::InvalidStream, problem));
         return acceptFromAnyThread(std::move(request));
     }
+    if (!m_pool->canHaveLocalWorkers()) {
+        const QString problem = QStringLiteral("A socket crosses only to a local worker, and every "
+                                               "launcher of the pool is remote.");
+        qCWarning(lcLpmSupervisor).noquote() << "refusing a socket:" << problem;
+        request->reject(LpmError(LpmError::Code::UnsupportedOnRemote, problem));
+        return acceptFromAnyThread(std::move(request));
+    }
     // Refused before the socket is taken apart, so the caller still has it.
     if (!reserveQueueRoom(request.get()))
         return acceptFromAnyThread(std::move(request));

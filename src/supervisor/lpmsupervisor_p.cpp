@@ -206,7 +206,7 @@ void LpmSupervisorPrivate::finishStopIfDone(LpmSettlements &settlements)
         // Queued requests cannot outlive the pool.
         settlements.append(router->takeQueued(LpmError(LpmError::Code::ShuttingDown)));
         pool->stopTimers();
-        pool->releaseForkServer();
+        pool->releaseStartHelpers();
         softKillGrace->stop();
         setState(LpmSupervisor::State::Stopped);
         promise = std::exchange(softKillPromise, std::nullopt);

@@ -29,9 +29,11 @@ LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
 {
     connect(m_process, &LpmWorkerProcess::started, this, [this](qint64 pid) {
         m_health.pid = pid;
-        m_statm = std::make_unique<LpmStatmReader>(pid);
-        m_cpu = std::make_unique<LpmCpuSampler>(pid);
-        m_cpu->sample(LpmClock::nowNs());
+        if (!m_load.remote) { // a remote worker's pid here is its launcher's
+            m_statm = std::make_unique<LpmStatmReader>(pid);
+            m_cpu = std::make_unique<LpmCpuSampler>(pid);
+            m_cpu->sample(LpmClock::nowNs());
+        }
         Q_EMIT started(pid);
     });
     connect(m_process, &LpmWorkerProcess::finished, this, &LpmWorkerHandle::onProcessFinished);
@@ -40,6 +42,33 @@ LpmWorkerHandle::LpmWorkerHandle(int slot, QObject *parent)
 LpmWorkerHandle::~LpmWorkerHandle() = default;
 
 void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkServer *forkServer)
+{
+    watch(config);
+    LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count, forkServer);
+    if (channels.control < 0)
+        return; // finished() follows
+    auto *endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
+    endpoint->setRings(std::move(channels.toWorker), std::move(channels.fromWorker));
+    attach(endpoint, config);
+    // A fork server that could not serve started the process over: its time starts now.
+    connect(m_process, &LpmWorkerProcess::fellBack, this, [this] {
+        if (m_startTimer && m_startTimer->isActive())
+            m_startTimer->start();
+    });
+}
+
+void LpmWorkerHandle::startRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher,
+                                  const LpmLaunchCommand::Command &command, const QByteArray &token)
+{
+    m_load.remote = true; // its memory figures come from its reports: no local sampling
+    watch(config);
+    const LpmWorkerProcess::Channels channels = m_process->startRemote(command, config, launcher);
+    if (channels.control < 0)
+        return; // finished() follows
+    attach(new LpmEndpoint(channels.control, -1, this, { token, LpmPoolToken::Role::Check }), config);
+}
+
+void LpmWorkerHandle::watch(const LpmWorkerConfig &config)
 {
     m_watch = new LpmWorkerWatch(config, this);
     connect(m_process, &LpmWorkerProcess::started, m_watch, &LpmWorkerWatch::started);
@@ -50,11 +79,11 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkSer
     });
     connect(m_watch, &LpmWorkerWatch::hung, this,
             [this](const QString &why) { killFor(LpmWorkerExit::Reason::Hung, why); });
-    LpmWorkerProcess::Channels channels = m_process->start(config, m_slot, count, forkServer);
-    if (channels.control < 0)
-        return; // finished() follows
-    m_endpoint = new LpmEndpoint(channels.control, channels.descriptors, this);
-    m_endpoint->setRings(std::move(channels.toWorker), std::move(channels.fromWorker));
+}
+
+void LpmWorkerHandle::attach(LpmEndpoint *endpoint, const LpmWorkerConfig &config)
+{
+    m_endpoint = endpoint;
     m_endpoint->setAcceptsSockets(false); // sockets go to workers, never back
     connect(m_endpoint, &LpmEndpoint::messageReceived, this, &LpmWorkerHandle::onMessage);
     connect(m_endpoint, &LpmEndpoint::disconnected, this, &LpmWorkerHandle::onChannelLost);
@@ -83,11 +112,6 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkSer
         });
         m_startTimer->start(config.startTimeout);
     }
-    // A fork server that could not serve started the process over: its time starts now.
-    connect(m_process, &LpmWorkerProcess::fellBack, this, [this] {
-        if (m_startTimer && m_startTimer->isActive())
-            m_startTimer->start();
-    });
 }
 
 bool LpmWorkerHandle::sendRequest(LpmPendingRequest *request, QString *error)
@@ -160,7 +184,7 @@ void LpmWorkerHandle::sendBroadcast(const QString &name, const QByteArray &encod
 
 void LpmWorkerHandle::shareServer(const QByteArray &body, int fd)
 {
-    if (m_endpoint)
+    if (m_endpoint && m_endpoint->canPassDescriptors())
         m_endpoint->sendServer(body, fd);
     else
         ::close(fd);

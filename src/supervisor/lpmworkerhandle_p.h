@@ -5,6 +5,7 @@
 
 #include "lpmdispatcher_p.h"
 #include "lpmendpoint_p.h"
+#include "lpmlaunchcommand_p.h"
 #include "lpmlatencywindow_p.h"
 
 #include <lpm/lpmerror.h>
@@ -55,6 +56,10 @@ public:
     // start, like every end, comes as exited().
     // forkServer: null, or the one to fork from.
     void start(const LpmWorkerConfig &config, int count, LpmForkServer *forkServer);
+    // Starts a remote worker through its launcher's command; its hello must carry token.
+    void startRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher,
+                     const LpmLaunchCommand::Command &command, const QByteArray &token);
+    bool isRemote() const { return m_load.remote; }
 
     // Sends a request this worker then holds. False (with error) when it could not.
     bool sendRequest(LpmPendingRequest *request, QString *error);
@@ -134,6 +139,10 @@ Q_SIGNALS:
     void exited(const LpmWorkerExit &exit);
 
 private:
+    // What every start shares: the watch before the process, the endpoint and the
+    // start timer after it.
+    void watch(const LpmWorkerConfig &config);
+    void attach(LpmEndpoint *endpoint, const LpmWorkerConfig &config);
     void onMessage(const LpmIpc::Message &message, const LpmEndpoint::Attached &attached);
     void onAnswer(const LpmIpc::Message &message, LpmStream *stream);
     void onProcessFinished();

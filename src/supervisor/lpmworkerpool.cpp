@@ -2,7 +2,9 @@
 
 #include "lpmdispatcher_p.h"
 #include "lpmforkserver_p.h"
+#include "lpmlaunchcommand_p.h"
 #include "lpmlogging_p.h"
+#include "lpmsshmultiplexer_p.h"
 #include "lpmworkerhandle_p.h"
 
 #include <QtCore/qdeadlinetimer.h>
@@ -26,6 +28,13 @@ const LpmWorkerLoad &loadOf(const LpmWorkerHandle *worker)
 namespace {
 // How soon a replacement that could not be started is tried again, at the least.
 constexpr int MinReplacementRetryMs = 1000;
+
+QByteArray newPoolToken()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 4);
+    return bytes.toHex();
+}
 } // namespace
 
 LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
@@ -35,7 +44,8 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
       m_restartPolicy(config.worker.restarts, config.worker.maxRestartsInInterval),
       m_restartTimer(new QTimer(this)),
       m_backoffTimer(new QTimer(this)),
-      m_healthTimer(new QTimer(this))
+      m_healthTimer(new QTimer(this)),
+      m_token(newPoolToken())
 {
     m_clock.start();
     m_restartTimer->setSingleShot(true);
@@ -170,6 +180,19 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
             onReady(worker);
     });
     Q_EMIT spawned(worker);
+    const LpmLauncher launcher = launcherFor(slot);
+    if (launcher.isRemote()) {
+        LpmLaunchCommand::Worker remote{ slot, m_targetCount, m_token, {}, {} };
+        if (launcher.kind() == LpmLauncher::Kind::Ssh) {
+            if (!m_ssh)
+                m_ssh = std::make_unique<LpmSshMultiplexer>();
+            remote.sshControlPath = m_ssh->controlPathFor(launcher);
+        }
+        remote.slurmJob = qEnvironmentVariable("SLURM_JOB_ID");
+        worker->startRemote(m_config.worker, launcher.kind(),
+                            LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote), m_token);
+        return worker; // no server crosses to it
+    }
     if (m_config.worker.forkServer && !m_forkServer)
         m_forkServer = new LpmForkServer(m_config.worker, this);
     worker->start(m_config.worker, m_targetCount, m_forkServer);
@@ -420,10 +443,30 @@ void LpmWorkerPool::stopAll()
     }
 }
 
-void LpmWorkerPool::releaseForkServer()
+void LpmWorkerPool::releaseStartHelpers()
 {
-    if (m_forkServer && m_workers.empty())
+    if (!m_workers.empty())
+        return;
+    if (m_forkServer)
         std::exchange(m_forkServer, nullptr)->deleteLater();
+    m_ssh.reset();
+}
+
+LpmLauncher LpmWorkerPool::launcherFor(int slot) const
+{
+    const QList<LpmLauncher> &launchers = m_config.worker.launchers;
+    return launchers.isEmpty() ? LpmLauncher::local() : launchers.at(slot % launchers.size());
+}
+
+bool LpmWorkerPool::canHaveLocalWorkers() const
+{
+    const int slots = qMax(m_targetCount, m_config.worker.maxCount);
+    const int distinct = qMax<qsizetype>(1, m_config.worker.launchers.size());
+    for (int slot = 0; slot < qMin(slots, distinct); ++slot) {
+        if (!launcherFor(slot).isRemote())
+            return true;
+    }
+    return false;
 }
 
 void LpmWorkerPool::stopTimers()
@@ -436,6 +479,8 @@ void LpmWorkerPool::stopTimers()
 void LpmWorkerPool::shareServer(const QByteArray &body, int fd)
 {
     m_sharedServers.push_back({ body, fd });
-    for (LpmWorkerHandle *worker : m_workers)
-        worker->shareServer(body, ::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    for (LpmWorkerHandle *worker : m_workers) {
+        if (!worker->isRemote())
+            worker->shareServer(body, ::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    }
 }

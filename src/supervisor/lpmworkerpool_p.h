@@ -17,6 +17,7 @@
 #include <vector>
 
 class LpmForkServer;
+class LpmSshMultiplexer;
 class LpmWorkerHandle;
 class QTimer;
 
@@ -76,8 +77,14 @@ public:
     void stopAll();
     void stopTimers();
     // The pool has stopped: its fork server's template ends too (the next start makes a
-    // new one). Only once no worker is left, for the template's end kills its children.
-    void releaseForkServer();
+    // new one), and so do its shared ssh connections. Only once no worker is left, for
+    // the template's end kills its children.
+    void releaseStartHelpers();
+    // How the worker in slot is started (LpmWorkerConfig::launchers).
+    LpmLauncher launcherFor(int slot) const;
+    // Whether a slot the pool may fill starts a local worker: the only kind that can
+    // take a socket or a shared server.
+    bool canHaveLocalWorkers() const;
     // Shares a listening server (fd, ours from now on) with every worker, now and later.
     void shareServer(const QByteArray &body, int fd);
 
@@ -142,6 +149,10 @@ private:
     std::vector<SharedServer> m_sharedServers;
     // worker.forkServer: made with the first worker, let go once the pool has stopped.
     LpmForkServer *m_forkServer = nullptr;
+    // Remote workers: the pool's token, which their hello must carry back, and their
+    // shared ssh connections.
+    const QByteArray m_token;
+    std::unique_ptr<LpmSshMultiplexer> m_ssh;
     // A template that dies takes every worker it forked along: one restart is charged
     // for it, and the other slots it emptied are refilled free (Slot::freeRefill).
     quint64 m_chargedTemplateLoss = 0;

@@ -228,6 +228,40 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
     }
 }
 
+LpmWorkerProcess::Channels LpmWorkerProcess::startRemote(const LpmLaunchCommand::Command &command,
+                                                         const LpmWorkerConfig &config,
+                                                         LpmLauncher::Kind launcher)
+{
+    m_uptime.start();
+    m_launcher = launcher;
+    int control[2];
+    if (!makePair(SOCK_STREAM, control)) {
+        failToStart(QStringLiteral("no channel could be created"));
+        return {};
+    }
+    const int childEnd = control[1];
+    const pid_t supervisorPid = ::getpid();
+    m_process.setProcessEnvironment(config.environment);
+    // Runs in the child between fork and exec: async-signal-safe calls only. QProcess
+    // has set up stdio by then; the channel replaces stdin and stdout.
+    m_process.setChildProcessModifier([childEnd, supervisorPid] {
+        markInheritedCloseOnExec();
+        ::dup2(childEnd, STDIN_FILENO); // dup2 clears close-on-exec on the copies
+        ::dup2(childEnd, STDOUT_FILENO);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::setpgid(0, 0);
+        if (::getppid() != supervisorPid)
+            ::_exit(127);
+    });
+    m_process.setProgram(command.program);
+    m_process.setArguments(command.arguments);
+    m_process.start();
+    ::close(childEnd);
+    Channels channels;
+    channels.control = control[0];
+    return channels;
+}
+
 void LpmWorkerProcess::onForked(qint64 pid, int pidfd)
 {
     if (m_mode != Mode::ForkPending) {
@@ -427,6 +461,8 @@ LpmWorkerExit LpmWorkerProcess::exitReport() const
     exit.setExitCode(signaled ? 0 : m_exitCode);
     exit.setReason(signaled && m_exitCode == SIGKILL ? LpmWorkerExit::Reason::Killed
                                                      : LpmWorkerExit::Reason::Crashed);
+    if (m_launcher == LpmLauncher::Kind::Ssh && !signaled)
+        LpmLaunchCommand::readSshExit(&exit);
     return exit;
 }
 

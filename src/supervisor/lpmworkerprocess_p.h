@@ -3,6 +3,7 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include "lpmlaunchcommand_p.h"
 #include "lpmsharedring_p.h"
 
 #include <lpm/lpmsupervisorconfig.h>
@@ -36,6 +37,9 @@ class QSocketNotifier;
 // its stderr through a pipe of ours) and reaped by the template, which reports its end;
 // it is signalled through a pidfd, which a reused pid cannot fool. Where the template
 // cannot serve, the process starts the usual way.
+//
+// A remote worker's process here is its launcher (ssh, srun, a command), whose stdin
+// and stdout are one socketpair: the channel.
 class LpmWorkerProcess : public QObject
 {
     Q_OBJECT
@@ -60,6 +64,10 @@ public:
     // cannot be executed.
     Channels start(const LpmWorkerConfig &config, int slot, int count,
                    LpmForkServer *forkServer = nullptr);
+    // Starts command, the launcher of a remote worker, with config's environment: the
+    // channel is its stdin and stdout (control; no descriptors, no rings).
+    Channels startRemote(const LpmLaunchCommand::Command &command, const LpmWorkerConfig &config,
+                         LpmLauncher::Kind launcher);
     qint64 pid() const { return m_pid; }
     bool isRunning() const;
 
@@ -130,6 +138,7 @@ private:
     QSocketNotifier *m_pidfdNotifier = nullptr; // after the template is lost
     QPointer<LpmForkServer> m_server;
     quint64 m_lostWithTemplate = 0;
+    LpmLauncher::Kind m_launcher = LpmLauncher::Kind::Local;
     bool m_ended = false; // a forked process is gone (its pidfd said so)
     bool m_reported = false;
 };

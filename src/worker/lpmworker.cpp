@@ -83,7 +83,7 @@ LpmWorker *LpmWorker::instance()
 */
 bool LpmWorker::isWorkerProcess()
 {
-    return LpmWorkerPrivate::channelDescriptor() >= 0;
+    return LpmWorkerPrivate::inheritedChannel().exists();
 }
 
 /*!

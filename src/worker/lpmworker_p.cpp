@@ -5,6 +5,7 @@
 #include "lpmlogging_p.h"
 #include "lpmmessage_p.h"
 #include "lpmpayloadcodec_p.h"
+#include "lpmpipedevice_p.h"
 #include "lpmrequest_p.h"
 #include "lpmsharedring_p.h"
 
@@ -15,6 +16,10 @@
 #include <QtCore/qmetaobject.h>
 #include <QtNetwork/qtcpserver.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include <fcntl.h>
@@ -41,10 +46,46 @@ int LpmWorkerPrivate::inheritedDescriptor(const char *variable, mode_t type)
     return fd;
 }
 
-int LpmWorkerPrivate::channelDescriptor()
+namespace {
+// A remote worker's channel is its stdin and stdout: they are moved out of the way,
+// and whatever the program prints on stdout goes to stderr, which its launcher relays,
+// instead of into the frames. stdin reads nothing.
+LpmWorkerPrivate::InheritedChannel takeStdio()
 {
-    static const int descriptor = inheritedDescriptor(ChannelFdVariable, S_IFSOCK);
-    return descriptor;
+    LpmWorkerPrivate::InheritedChannel channel;
+    std::fflush(stdout);
+    channel.stdioIn = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    channel.stdioOut = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (channel.stdioIn < 0 || channel.stdioOut < 0) {
+        std::fprintf(stderr, "lpm: cannot take the channel from stdin and stdout: %s\n",
+                     std::strerror(errno));
+        std::exit(2);
+    }
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);
+    const int nothing = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (nothing >= 0) {
+        ::dup2(nothing, STDIN_FILENO);
+        ::close(nothing);
+    }
+    return channel;
+}
+} // namespace
+
+const LpmWorkerPrivate::InheritedChannel &LpmWorkerPrivate::inheritedChannel()
+{
+    static const InheritedChannel channel = [] {
+        InheritedChannel found;
+        if (qgetenv(ChannelFdVariable) == StdioChannel) {
+            qunsetenv(ChannelFdVariable);
+            found = takeStdio();
+        } else {
+            found.control = inheritedDescriptor(ChannelFdVariable, S_IFSOCK);
+        }
+        found.token = qgetenv(PoolTokenVariable);
+        qunsetenv(PoolTokenVariable);
+        return found;
+    }();
+    return channel;
 }
 
 // --- bootstrap ------------------------------------------------------------------
@@ -52,32 +93,38 @@ int LpmWorkerPrivate::channelDescriptor()
 void LpmWorkerPrivate::openEndpoint()
 {
     Q_Q(LpmWorker);
-    const int descriptor = channelDescriptor();
-    if (descriptor < 0)
+    const InheritedChannel &channel = inheritedChannel();
+    if (!channel.exists())
         return;
-    const int descriptors = inheritedDescriptor(DescriptorChannelFdVariable, S_IFSOCK);
-    const int ringToWorker = inheritedDescriptor(RingToWorkerFdVariable, S_IFREG);
-    const int ringFromWorker = inheritedDescriptor(RingFromWorkerFdVariable, S_IFREG);
     // However the event loop ends (quit() from a handler too), what was sent goes out.
     QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, q,
                      [this] { flushLastWords(); });
     healthTimer.setInterval(HealthReportMs);
     QObject::connect(&healthTimer, &QTimer::timeout, q, [this] { sendHealth(); });
+    if (channel.stdioIn >= 0) { // remote: no descriptors, no shared memory, no forks
+        endpoint = new LpmEndpoint(new LpmPipeDevice(channel.stdioIn, channel.stdioOut), q, { channel.token });
+        connectEndpoint();
+        healthTimer.start();
+        return;
+    }
+    const int descriptors = inheritedDescriptor(DescriptorChannelFdVariable, S_IFSOCK);
+    const int ringToWorker = inheritedDescriptor(RingToWorkerFdVariable, S_IFREG);
+    const int ringFromWorker = inheritedDescriptor(RingFromWorkerFdVariable, S_IFREG);
     if (LpmForkTemplate::isRequested()) {
         // The template's descriptor channel carries fork records, which serveForks()
         // reads itself; its message channel stays quiet until then.
         templateSocket = descriptors;
-        attachEndpoint(descriptor, -1, ringToWorker, ringFromWorker);
+        attachEndpoint(channel.control, -1, ringToWorker, ringFromWorker);
         return;
     }
-    attachEndpoint(descriptor, descriptors, ringToWorker, ringFromWorker);
+    attachEndpoint(channel.control, descriptors, ringToWorker, ringFromWorker);
     healthTimer.start();
 }
 
 void LpmWorkerPrivate::attachEndpoint(int control, int descriptors, int ringToWorker, int ringFromWorker)
 {
     Q_Q(LpmWorker);
-    endpoint = new LpmEndpoint(control, descriptors, q);
+    endpoint = new LpmEndpoint(control, descriptors, q, { inheritedChannel().token });
     if (ringToWorker >= 0 && ringFromWorker >= 0) {
         std::unique_ptr<LpmSharedRing> incoming = LpmSharedRing::attach(ringToWorker);
         std::unique_ptr<LpmSharedRing> outgoing = LpmSharedRing::attach(ringFromWorker);
@@ -94,6 +141,12 @@ void LpmWorkerPrivate::attachEndpoint(int control, int descriptors, int ringToWo
         if (fd >= 0)
             ::close(fd);
     }
+    connectEndpoint();
+}
+
+void LpmWorkerPrivate::connectEndpoint()
+{
+    Q_Q(LpmWorker);
     QObject::connect(endpoint, &LpmEndpoint::messageReceived, q,
                      [this](const Message &message, const LpmEndpoint::Attached &attached) {
                          onMessage(message, attached);

@@ -31,12 +31,23 @@ public:
     // a memfd), else -1. Read once: the variable is removed so the worker's own
     // children neither see nor inherit it.
     static int inheritedDescriptor(const char *variable, mode_t type);
-    static int channelDescriptor();
+    // The channel the supervisor started this process with, read once.
+    struct InheritedChannel
+    {
+        int control = -1;   // a local worker's socket
+        int stdioIn = -1;   // a remote worker's: what was its stdin and stdout
+        int stdioOut = -1;
+        QByteArray token;   // the pool's, which our hello carries
+        bool exists() const { return control >= 0 || stdioIn >= 0; }
+    };
+    static const InheritedChannel &inheritedChannel();
 
     void openEndpoint();
     // The endpoint over a channel (ours from now on) and what watches it.
     // ringToWorker, ringFromWorker: the shared memory's memfds, or -1 (closed here).
     void attachEndpoint(int control, int descriptors, int ringToWorker, int ringFromWorker);
+    // Watches the endpoint, whatever its transport.
+    void connectEndpoint();
     // As a fork server's template: serves forks; returns in a forked child, which then
     // has its own channel.
     void serveForks();

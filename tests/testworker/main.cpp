@@ -218,6 +218,12 @@ void handle(LpmRequest *req)
         req->respond(withPid({ { QStringLiteral("grandchild"), qint64(child) } }));
         return;
     }
+    if (op == QLatin1String("print-stdout")) { // a remote worker's stdout is not its channel
+        std::printf("%s\n", qPrintable(data.value(QStringLiteral("text")).toString()));
+        std::fflush(stdout);
+        req->respond(withPid({}));
+        return;
+    }
     if (op == QLatin1String("lineage")) {
         req->respond(withPid({ { QStringLiteral("ppid"), qint64(::getppid()) } }));
         return;

@@ -1,0 +1,206 @@
+#include "lpmpipedevice_p.h"
+
+#include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qsocketnotifier.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+namespace {
+constexpr qsizetype ReadStep = 256 * 1024;
+// Read per wake-up at most, so that one busy peer cannot hold the event loop.
+constexpr qsizetype ReadPerWakeUp = 16 * ReadStep;
+
+void makeNonBlocking(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// Waits up to the deadline for events on fd; false on timeout.
+bool waitFor(int fd, short events, const QDeadlineTimer &deadline)
+{
+    for (;;) {
+        pollfd entry{ fd, events, 0 };
+        const qint64 left = deadline.remainingTime();
+        const int n = ::poll(&entry, 1, left < 0 ? -1 : int(qMin<qint64>(left, INT_MAX)));
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n > 0;
+    }
+}
+} // namespace
+
+LpmPipeDevice::LpmPipeDevice(int readDescriptor, int writeDescriptor, QObject *parent)
+    : QIODevice(parent), m_readFd(readDescriptor), m_writeFd(writeDescriptor)
+{
+    makeNonBlocking(m_readFd);
+    makeNonBlocking(m_writeFd);
+    m_readNotifier = new QSocketNotifier(m_readFd, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, [this] {
+        const qsizetype before = m_incoming.size() - m_incomingRead;
+        const bool open = readNow();
+        if (m_incoming.size() - m_incomingRead > before)
+            Q_EMIT readyRead();
+        if (!open)
+            endChannel();
+    });
+    m_writeNotifier = new QSocketNotifier(m_writeFd, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+        const qsizetype before = m_outgoing.size();
+        const bool ok = writeNow();
+        if (m_outgoing.size() < before)
+            Q_EMIT bytesWritten(before - m_outgoing.size());
+        if (!ok)
+            endChannel();
+    });
+    open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+LpmPipeDevice::~LpmPipeDevice()
+{
+    close();
+}
+
+void LpmPipeDevice::close()
+{
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    for (int *fd : { &m_readFd, &m_writeFd }) {
+        if (*fd >= 0)
+            ::close(std::exchange(*fd, -1));
+    }
+    m_outgoing.clear();
+    QIODevice::close();
+}
+
+qint64 LpmPipeDevice::bytesAvailable() const
+{
+    return QIODevice::bytesAvailable() + (m_incoming.size() - m_incomingRead);
+}
+
+bool LpmPipeDevice::readNow()
+{
+    if (m_readFd < 0)
+        return false;
+    if (m_incomingRead == m_incoming.size()) {
+        m_incoming.resize(0);
+        m_incomingRead = 0;
+    }
+    for (qsizetype taken = 0; taken < ReadPerWakeUp;) {
+        const qsizetype at = m_incoming.size();
+        m_incoming.resize(at + ReadStep);
+        const ssize_t n = ::read(m_readFd, m_incoming.data() + at, ReadStep);
+        m_incoming.resize(at + qMax<ssize_t>(n, 0));
+        if (n > 0) {
+            taken += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    return true; // more may wait: the notifier says so again
+}
+
+bool LpmPipeDevice::writeNow()
+{
+    while (!m_outgoing.isEmpty() && m_writeFd >= 0) {
+        const ssize_t n = ::write(m_writeFd, m_outgoing.constData(), size_t(m_outgoing.size()));
+        if (n > 0) {
+            m_outgoing.remove(0, n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        const bool wouldBlock = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        m_writeNotifier->setEnabled(wouldBlock);
+        return wouldBlock;
+    }
+    m_writeNotifier->setEnabled(false);
+    return m_writeFd >= 0;
+}
+
+void LpmPipeDevice::endChannel()
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    Q_EMIT readChannelFinished();
+}
+
+qint64 LpmPipeDevice::readData(char *data, qint64 maxSize)
+{
+    const qint64 n = qMin<qint64>(maxSize, m_incoming.size() - m_incomingRead);
+    if (n == 0)
+        return m_ended ? -1 : 0;
+    std::memcpy(data, m_incoming.constData() + m_incomingRead, size_t(n));
+    m_incomingRead += n;
+    return n;
+}
+
+qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
+{
+    if (m_ended || m_writeFd < 0)
+        return -1;
+    m_outgoing.append(data, size);
+    m_writeNotifier->setEnabled(true); // out in the next pass, with whatever joins it
+    return size;
+}
+
+bool LpmPipeDevice::waitForReadyRead(int msecs)
+{
+    if (bytesAvailable() > 0)
+        return true;
+    const QDeadlineTimer deadline(msecs);
+    while (!m_ended && m_readFd >= 0) {
+        const bool open = readNow();
+        if (bytesAvailable() > 0) {
+            Q_EMIT readyRead();
+            if (!open)
+                endChannel();
+            return true;
+        }
+        if (!open) {
+            endChannel();
+            return false;
+        }
+        if (!waitFor(m_readFd, POLLIN, deadline))
+            return false;
+    }
+    return false;
+}
+
+bool LpmPipeDevice::waitForBytesWritten(int msecs)
+{
+    if (m_outgoing.isEmpty())
+        return false;
+    const QDeadlineTimer deadline(msecs);
+    while (!m_ended && m_writeFd >= 0) {
+        const qsizetype before = m_outgoing.size();
+        const bool ok = writeNow();
+        if (m_outgoing.size() < before) {
+            Q_EMIT bytesWritten(before - m_outgoing.size());
+            return true;
+        }
+        if (!ok) {
+            endChannel();
+            return false;
+        }
+        if (!waitFor(m_writeFd, POLLOUT, deadline))
+            return false;
+    }
+    return false;
+}

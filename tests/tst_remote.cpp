@@ -1,0 +1,506 @@
+// Remote workers: the same behaviour as local ones through each launcher that relays
+// stdio (a plain command, ssh to 127.0.0.1, ssh to a second host in a network
+// namespace), and the failures that belong to launchers.
+
+#include "lpmsshfixture.h"
+#include "lpmtesthelpers.h"
+
+#include <QtCore/qbuffer.h>
+#include <QtCore/qcryptographichash.h>
+#include <QtCore/qdiriterator.h>
+#include <QtCore/quuid.h>
+#include <QtNetwork/qtcpserver.h>
+#include <QtNetwork/qtcpsocket.h>
+
+using namespace LpmTest;
+
+namespace {
+
+// byte i is (i * 7 + i / 4096) mod 256, as the test worker makes it
+QByteArray pattern(qint64 size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qint64 i = 0; i < size; ++i)
+        bytes[i] = char((i * 7 + i / 4096) & 0xff);
+    return bytes;
+}
+
+// Processes whose command line holds marker: a launcher, a remote shell, a worker.
+QList<qint64> processesMarked(const QString &marker)
+{
+    QList<qint64> found;
+    QDirIterator it(QStringLiteral("/proc"), QDir::Dirs | QDir::NoDotAndDotDot);
+    while (it.hasNext()) {
+        it.next();
+        bool isPid = false;
+        const qint64 pid = it.fileName().toLongLong(&isPid);
+        if (!isPid || pid == QCoreApplication::applicationPid())
+            continue;
+        QFile cmdline(it.filePath() + QStringLiteral("/cmdline"));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(marker.toUtf8()))
+            found.append(pid);
+    }
+    return found;
+}
+
+// The ssh masters a pool started: they name their socket in their command line.
+QList<qint64> sshMasters()
+{
+    QList<qint64> masters;
+    for (const qint64 pid : processesMarked(QStringLiteral("/lpm-ssh-"))) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains("[mux]"))
+            masters.append(pid);
+    }
+    return masters;
+}
+
+// A launcher that is only a process relaying stdio: sh runs the command it is given.
+LpmLauncher shellCommand(const QString &before = {})
+{
+    return LpmLauncher::command({ QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                  before + QStringLiteral("exec \"$@\""), QStringLiteral("lpm-launch") });
+}
+
+} // namespace
+
+class tst_Remote : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+
+    void roundTrips_data() { launchers(); }
+    void roundTrips();
+    void streamsBothWays_data() { launchers(); }
+    void streamsBothWays();
+    void eventsAndBroadcasts_data() { launchers(); }
+    void eventsAndBroadcasts();
+    void timeoutsAndLateAnswers_data() { launchers(); }
+    void timeoutsAndLateAnswers();
+    void retriedAfterTheWorkerCrashed_data() { launchers(); }
+    void retriedAfterTheWorkerCrashed();
+    void retriedAfterTheLauncherWasKilled_data() { launchers(); }
+    void retriedAfterTheLauncherWasKilled();
+    void softKillLeavesNothing_data() { launchers(); }
+    void softKillLeavesNothing();
+    void hardKillLeavesNothing_data() { launchers(); }
+    void hardKillLeavesNothing();
+    void stdoutDoesNotBreakTheChannel_data() { launchers(); }
+    void stdoutDoesNotBreakTheChannel();
+
+    void socketsNeedALocalWorker();
+    void mixedPoolSendsSocketsToLocalWorkers();
+    void aProgramThatPrintsFirstIsRefused();
+    void anEchoingProgramIsRefused();
+    void anUnreachableHostIsAConnectionLoss();
+    void workersOnOneHostShareAConnection();
+
+private:
+    void launchers();
+    LpmSupervisorConfig configWith(const LpmLauncher &launcher, int workers = 1);
+    bool sshOrSkip(const SshFixture &ssh, const char *which);
+
+    SshFixture m_loopback;
+    SshFixture m_isolated;
+    QString m_loopbackWhy;
+    QString m_isolatedWhy;
+    QString m_marker; // in every worker's arguments: finds what a test left behind
+};
+
+void tst_Remote::initTestCase()
+{
+    // In CI every launcher must be exercised; elsewhere a missing sshd skips its rows.
+    m_loopback.start(false, &m_loopbackWhy);
+    m_isolated.start(true, &m_isolatedWhy);
+}
+
+void tst_Remote::cleanupTestCase()
+{
+    m_loopback.stop();
+    m_isolated.stop();
+}
+
+void tst_Remote::init()
+{
+    m_marker = QStringLiteral("--marker=") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+void tst_Remote::launchers()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("command") << QStringLiteral("command");
+    QTest::newRow("ssh") << QStringLiteral("ssh");
+    QTest::newRow("ssh to another host") << QStringLiteral("ssh-isolated");
+}
+
+bool tst_Remote::sshOrSkip(const SshFixture &ssh, const char *which)
+{
+    const QString &why = &ssh == &m_loopback ? m_loopbackWhy : m_isolatedWhy;
+    if (why.isEmpty())
+        return true;
+    const QString message = QStringLiteral("no %1 sshd: %2").arg(QLatin1String(which), why);
+    if (qEnvironmentVariableIsSet("CI"))
+        QTest::qFail(qPrintable(message), __FILE__, __LINE__);
+    else
+        QTest::qSkip(qPrintable(message), __FILE__, __LINE__);
+    return false;
+}
+
+LpmSupervisorConfig tst_Remote::configWith(const LpmLauncher &launcher, int workers)
+{
+    LpmSupervisorConfig config = configFor(workers, { QStringLiteral("echo"), m_marker });
+    config.worker.launchers = { launcher };
+    config.worker.backoffInitial = 0;
+    return config;
+}
+
+#define REMOTE_CONFIG(config, workers)                                                     \
+    QFETCH(QString, kind);                                                                 \
+    if (kind == QLatin1String("ssh") && !sshOrSkip(m_loopback, "loopback"))               \
+        return;                                                                            \
+    if (kind == QLatin1String("ssh-isolated") && !sshOrSkip(m_isolated, "isolated"))      \
+        return;                                                                            \
+    LpmSupervisorConfig config = configWith(kind == QLatin1String("command") ? shellCommand() \
+                                            : kind == QLatin1String("ssh") ? m_loopback.launcher() \
+                                                                           : m_isolated.launcher(), \
+                                            workers)
+
+void tst_Remote::roundTrips()
+{
+    REMOTE_CONFIG(config, 2);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QList<QFuture<LpmResponse>> futures;
+    for (int i = 0; i < 300; ++i)
+        futures.append(supervisor.enqueue(QVariantMap{ { QStringLiteral("n"), i },
+                                                       { QStringLiteral("bytes"), QByteArray(i * 100, 'x') } }));
+    QSet<qint64> answeredBy;
+    for (int i = 0; i < futures.size(); ++i) {
+        QVERIFY(waitFor(futures[i]));
+        QVERIFY2(endedOnce(futures[i]), qPrintable(failureOf(futures[i])));
+        const QVariantMap echo = futures[i].result().data().toMap().value(QStringLiteral("echo")).toMap();
+        QCOMPARE(echo.value(QStringLiteral("n")).toInt(), i);
+        QCOMPARE(echo.value(QStringLiteral("bytes")).toByteArray(), QByteArray(i * 100, 'x'));
+    }
+    // Health comes from the workers' own reports.
+    QTRY_VERIFY_WITH_TIMEOUT(allWorkers(supervisor, [](const LpmWorkerHealth &h) { return h.rss > 0; }),
+                             LongWaitMs);
+}
+
+void tst_Remote::streamsBothWays()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+
+    const QByteArray sent = pattern(5 * 1024 * 1024 + 17);
+    QBuffer source;
+    source.setData(sent);
+    source.open(QIODevice::ReadOnly);
+    const auto hashed = supervisor.enqueue(op(QStringLiteral("hash-stream")), &source);
+    QVERIFY(waitFor(hashed));
+    QVERIFY2(endedOnce(hashed), qPrintable(failureOf(hashed)));
+    const QVariantMap answer = hashed.result().data().toMap();
+    QVERIFY2(!answer.contains(QStringLiteral("error")), qPrintable(answer.value(QStringLiteral("error")).toString()));
+    QCOMPARE(answer.value(QStringLiteral("bytes")).toLongLong(), sent.size());
+    QCOMPARE(answer.value(QStringLiteral("sha256")).toByteArray(),
+             QCryptographicHash::hash(sent, QCryptographicHash::Sha256).toHex());
+
+    const qint64 size = 6 * 1024 * 1024 + 5;
+    const auto back = supervisor.enqueue(op(QStringLiteral("stream-back"), { { QStringLiteral("bytes"), size } }));
+    QVERIFY(waitFor(back));
+    QVERIFY2(endedOnce(back), qPrintable(failureOf(back)));
+    auto *stream = qobject_cast<LpmStream *>(back.result().stream());
+    QVERIFY(stream);
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += stream->readAll(), stream->isFinished() || stream->hasError()),
+                             LongWaitMs);
+    received += stream->readAll();
+    QVERIFY2(!stream->hasError(), qPrintable(stream->errorString()));
+    QCOMPARE(received.size(), size);
+    QVERIFY(received == pattern(size));
+}
+
+void tst_Remote::eventsAndBroadcasts()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QSignalSpy events(&supervisor, &LpmSupervisor::eventReceived);
+    connect(&supervisor, &LpmSupervisor::eventReceived, this, [](const QString &, LpmEvent event) {
+        event.respond(QVariantMap{ { QStringLiteral("seen"), event.data() } });
+    });
+    const auto f = supervisor.enqueue(op(QStringLiteral("event"), { { QStringLiteral("name"), QStringLiteral("progress") },
+                                                                   { QStringLiteral("payload"), 42 } }));
+    QVERIFY(waitFor(f));
+    QVERIFY2(endedOnce(f), qPrintable(failureOf(f)));
+    QCOMPARE(events.count(), 1);
+    QCOMPARE(events.first().at(0).toString(), QStringLiteral("progress"));
+    const QVariantMap reply = f.result().data().toMap().value(QStringLiteral("reply")).toMap();
+    QCOMPARE(reply.value(QStringLiteral("seen")).toInt(), 42);
+    QVERIFY(supervisor.broadcast(QStringLiteral("config"), QVariantMap{ { QStringLiteral("level"), 3 } }));
+    const auto after = supervisor.enqueue(QVariantMap{ { QStringLiteral("still"), true } });
+    QVERIFY(waitFor(after));
+    QVERIFY2(endedOnce(after), qPrintable(failureOf(after)));
+}
+
+void tst_Remote::timeoutsAndLateAnswers()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    LpmRequestOptions quick;
+    quick.timeout = 200;
+    const auto late = supervisor.enqueue(sleepFor(1500), quick);
+    QVERIFY(waitFor(late));
+    QCOMPARE(rejectionCode(late), LpmError::Code::TimedOut);
+    // Its answer comes later and is dropped; the worker serves on.
+    const auto next = supervisor.enqueue(sleepFor(1600));
+    QVERIFY(waitFor(next));
+    QVERIFY2(endedOnce(next), qPrintable(failureOf(next)));
+    QCOMPARE(supervisor.workers().size(), 1);
+}
+
+void tst_Remote::retriedAfterTheWorkerCrashed()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    LpmRequestOptions once;
+    once.retries = 1;
+    const auto crashing = supervisor.enqueue(op(QStringLiteral("crash")), once);
+    QVERIFY(waitFor(crashing));
+    // crash aborts every time: the retry crashes too, and the second exit rejects it.
+    QCOMPARE(rejectionCode(crashing), LpmError::Code::WorkerCrashed);
+    const LpmWorkerExit exit = rejection(crashing)->workerExit();
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::Crashed);
+    QCOMPARE(exit.signal(), SIGABRT);
+    QVERIFY(exits.count() >= 2);
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Online, LongWaitMs);
+    const auto after = supervisor.enqueue(QVariantMap{ { QStringLiteral("after"), 1 } });
+    QVERIFY(waitFor(after));
+    QVERIFY2(endedOnce(after), qPrintable(failureOf(after)));
+}
+
+void tst_Remote::retriedAfterTheLauncherWasKilled()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    LpmRequestOptions once;
+    once.retries = 1;
+    const auto f = supervisor.enqueue(sleepFor(2000), once);
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().value(0).inFlight(), 1, LongWaitMs);
+    const qint64 launcher = supervisor.health().value(0).pid;
+    QVERIFY(::kill(pid_t(launcher), SIGKILL) == 0);
+    QVERIFY(waitFor(f));
+    QVERIFY2(endedOnce(f), qPrintable(failureOf(f))); // answered by the replacement
+    QVERIFY(answeredBy(f) != launcher);
+    supervisor.softKill();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+    // The first worker lost its channel with its launcher, and exited.
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::softKillLeavesNothing()
+{
+    REMOTE_CONFIG(config, 2);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QVERIFY(!processesMarked(m_marker).isEmpty());
+    const auto working = supervisor.enqueue(sleepFor(500));
+    supervisor.softKill();
+    QVERIFY(waitFor(working));
+    QVERIFY2(endedOnce(working), qPrintable(failureOf(working))); // drained, not dropped
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::hardKillLeavesNothing()
+{
+    REMOTE_CONFIG(config, 2);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    // One worker blocks its event loop: it hears nothing until its launcher is gone.
+    const auto blocked = supervisor.enqueue(op(QStringLiteral("block"), { { QStringLiteral("ms"), 3000 } }));
+    QTRY_VERIFY_WITH_TIMEOUT(anyWorker(supervisor, [](const LpmWorkerHealth &) { return true; }), LongWaitMs);
+    supervisor.hardKill();
+    QVERIFY(waitFor(blocked));
+    QVERIFY(rejectionCode(blocked).has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::stdoutDoesNotBreakTheChannel()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    const QString text = QStringLiteral("a line the worker printed on stdout");
+    const auto printed = supervisor.enqueue(op(QStringLiteral("print-stdout"), { { QStringLiteral("text"), text } }));
+    QVERIFY(waitFor(printed));
+    QVERIFY2(endedOnce(printed), qPrintable(failureOf(printed)));
+    // It went to stderr, which the launcher relays and an exit report keeps.
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    supervisor.enqueue(op(QStringLiteral("crash")));
+    QTRY_VERIFY_WITH_TIMEOUT(!exits.isEmpty(), LongWaitMs);
+    QVERIFY(exits.first().at(0).value<LpmWorkerExit>().stderrTail().contains(text.toUtf8()));
+}
+
+void tst_Remote::socketsNeedALocalWorker()
+{
+    LpmSupervisor supervisor(configWith(shellCommand(), 1));
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QVERIFY(server.waitForNewConnection(LongWaitMs));
+    QTcpSocket *accepted = server.nextPendingConnection();
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("refusing a socket")));
+    const auto f = supervisor.enqueue(op(QStringLiteral("echo-socket")), accepted);
+    QVERIFY(f.isFinished()); // at once
+    QCOMPARE(rejectionCode(f), LpmError::Code::UnsupportedOnRemote);
+    QCOMPARE(accepted->state(), QAbstractSocket::ConnectedState); // still the caller's
+    QTcpServer shared;
+    QVERIFY(shared.listen(QHostAddress::LocalHost));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("UnsupportedOnRemote")));
+    QVERIFY(!supervisor.broadcast(QStringLiteral("listen"), {}, &shared));
+}
+
+void tst_Remote::mixedPoolSendsSocketsToLocalWorkers()
+{
+    LpmSupervisorConfig config = configWith(shellCommand(), 4);
+    config.worker.launchers = { LpmLauncher::local(), shellCommand() };
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QSet<qint64> servedBy;
+    for (int i = 0; i < 6; ++i) {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QVERIFY(server.waitForNewConnection(LongWaitMs));
+        const auto f = supervisor.enqueue(op(QStringLiteral("echo-socket")), server.nextPendingConnection());
+        QVERIFY(waitFor(f));
+        QVERIFY2(endedOnce(f), qPrintable(failureOf(f)));
+        servedBy.insert(answeredBy(f));
+        client.write("ping");
+        QByteArray echoed;
+        while (echoed.size() < 4 && client.waitForReadyRead(LongWaitMs))
+            echoed += client.readAll();
+        QCOMPARE(echoed, QByteArray("ping"));
+    }
+    // Slots 0 and 2 are local: only they took connections.
+    QSet<qint64> local;
+    for (const LpmWorkerStatus &status : supervisor.workers()) {
+        if (status.slot() % 2 == 0)
+            local.insert(status.health().pid);
+    }
+    QVERIFY2(local.contains(servedBy), "a socket went to a remote worker");
+}
+
+void tst_Remote::aProgramThatPrintsFirstIsRefused()
+{
+    // A shell start-up file that prints is the classic way to break a stdio channel.
+    LpmSupervisorConfig config = configWith(shellCommand(QStringLiteral("echo Welcome to the cluster; ")), 1);
+    config.worker.restarts = 0;
+    LpmSupervisor supervisor(config);
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("broke the protocol")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(".")));
+    supervisor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!exits.isEmpty(), LongWaitMs);
+    const LpmWorkerExit exit = exits.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::ProtocolError);
+    QVERIFY2(exit.detail().contains(QStringLiteral("Welcome to the cluster")), qPrintable(exit.detail()));
+}
+
+void tst_Remote::anEchoingProgramIsRefused()
+{
+    // cat greets with the supervisor's own hello: without the pool's token in it.
+    LpmSupervisorConfig config = configWith(LpmLauncher::command({ QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                                                   QStringLiteral("exec cat"), QStringLiteral("x") }),
+                                            1);
+    config.worker.restarts = 0;
+    LpmSupervisor supervisor(config);
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("broke the protocol")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(".")));
+    supervisor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!exits.isEmpty(), LongWaitMs);
+    const LpmWorkerExit exit = exits.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::ProtocolError);
+    QVERIFY2(exit.detail().contains(QStringLiteral("token")), qPrintable(exit.detail()));
+}
+
+void tst_Remote::anUnreachableHostIsAConnectionLoss()
+{
+    if (!sshOrSkip(m_loopback, "loopback"))
+        return;
+    // A port nobody listens on, on loopback.
+    QStringList options = m_loopback.options();
+    options[options.indexOf(QStringLiteral("-p")) + 1] = QString::number([] {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        return probe.serverPort();
+    }());
+    LpmSupervisorConfig config = configWith(LpmLauncher::ssh(m_loopback.host(), options), 1);
+    config.worker.restarts = 1;
+    LpmSupervisor supervisor(config);
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(".")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(".")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(".")));
+    supervisor.start();
+    const auto f = supervisor.enqueue(QVariantMap{});
+    QVERIFY(waitFor(f));
+    QVERIFY(rejectionCode(f).has_value()); // no worker ever came up
+    QVERIFY(exits.count() >= 1);
+    const LpmWorkerExit exit = exits.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::ConnectionLost);
+    QCOMPARE(exit.exitCode(), 255);
+    QVERIFY2(exit.description().contains(QStringLiteral("connection")), qPrintable(exit.description()));
+}
+
+void tst_Remote::workersOnOneHostShareAConnection()
+{
+    if (!sshOrSkip(m_loopback, "loopback"))
+        return;
+    QSet<qint64> masters;
+    {
+        LpmSupervisor supervisor(configWith(m_loopback.launcher(), 3));
+        QSet<qint64> spawned;
+        QVERIFY(startAndWait(supervisor, &spawned));
+        // One master, serving every worker's ssh, with its socket in the pool's directory.
+        const QList<qint64> found = sshMasters();
+        masters = QSet<qint64>(found.cbegin(), found.cend());
+        QCOMPARE(masters.size(), 1);
+    }
+    // The pool ended its master with itself.
+    QTRY_VERIFY_WITH_TIMEOUT(std::none_of(masters.cbegin(), masters.cend(), [](qint64 pid) { return isAlive(pid); }),
+                             LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+QTEST_GUILESS_MAIN(tst_Remote)
+#include "tst_remote.moc"
