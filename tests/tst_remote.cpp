@@ -1,7 +1,8 @@
 // Remote workers: the same behaviour as local ones through each launcher that relays
 // stdio (a plain command, ssh to 127.0.0.1, ssh to a second host in a network
-// namespace), and the failures that belong to launchers.
+// namespace, srun in a single-node Slurm), and the failures that belong to launchers.
 
+#include "lpmslurmfixture.h"
 #include "lpmsshfixture.h"
 #include "lpmtesthelpers.h"
 
@@ -98,16 +99,22 @@ private Q_SLOTS:
     void anEchoingProgramIsRefused();
     void anUnreachableHostIsAConnectionLoss();
     void workersOnOneHostShareAConnection();
+    void slurmWorkersAreLongLivedSteps();
 
 private:
     void launchers();
     LpmSupervisorConfig configWith(const LpmLauncher &launcher, int workers = 1);
-    bool sshOrSkip(const SshFixture &ssh, const char *which);
+    // The fixture's reason it could not start, skipped (or failed, in CI) here.
+    bool available(const QString &why, const char *what);
+    // A pool of workers through the row's launcher; false when it is not available.
+    bool remoteConfig(const QString &kind, int workers, LpmSupervisorConfig *config);
 
     SshFixture m_loopback;
     SshFixture m_isolated;
+    SlurmFixture m_slurm;
     QString m_loopbackWhy;
     QString m_isolatedWhy;
+    QString m_slurmWhy;
     QString m_marker; // in every worker's arguments: finds what a test left behind
 };
 
@@ -116,12 +123,14 @@ void tst_Remote::initTestCase()
     // In CI every launcher must be exercised; elsewhere a missing sshd skips its rows.
     m_loopback.start(false, &m_loopbackWhy);
     m_isolated.start(true, &m_isolatedWhy);
+    m_slurm.start(&m_slurmWhy);
 }
 
 void tst_Remote::cleanupTestCase()
 {
     m_loopback.stop();
     m_isolated.stop();
+    m_slurm.stop();
 }
 
 void tst_Remote::init()
@@ -135,14 +144,14 @@ void tst_Remote::launchers()
     QTest::newRow("command") << QStringLiteral("command");
     QTest::newRow("ssh") << QStringLiteral("ssh");
     QTest::newRow("ssh to another host") << QStringLiteral("ssh-isolated");
+    QTest::newRow("slurm") << QStringLiteral("slurm");
 }
 
-bool tst_Remote::sshOrSkip(const SshFixture &ssh, const char *which)
+bool tst_Remote::available(const QString &why, const char *what)
 {
-    const QString &why = &ssh == &m_loopback ? m_loopbackWhy : m_isolatedWhy;
     if (why.isEmpty())
         return true;
-    const QString message = QStringLiteral("no %1 sshd: %2").arg(QLatin1String(which), why);
+    const QString message = QStringLiteral("no %1: %2").arg(QLatin1String(what), why);
     if (qEnvironmentVariableIsSet("CI"))
         QTest::qFail(qPrintable(message), __FILE__, __LINE__);
     else
@@ -158,16 +167,32 @@ LpmSupervisorConfig tst_Remote::configWith(const LpmLauncher &launcher, int work
     return config;
 }
 
+bool tst_Remote::remoteConfig(const QString &kind, int workers, LpmSupervisorConfig *config)
+{
+    if (kind == QLatin1String("command")) {
+        *config = configWith(shellCommand(), workers);
+    } else if (kind == QLatin1String("ssh")) {
+        if (!available(m_loopbackWhy, "sshd on 127.0.0.1"))
+            return false;
+        *config = configWith(m_loopback.launcher(), workers);
+    } else if (kind == QLatin1String("ssh-isolated")) {
+        if (!available(m_isolatedWhy, "sshd in a network namespace"))
+            return false;
+        *config = configWith(m_isolated.launcher(), workers);
+    } else {
+        if (!available(m_slurmWhy, "Slurm"))
+            return false;
+        *config = configWith(LpmLauncher::slurm(), workers);
+        config->worker.environment = m_slurm.environment();
+    }
+    return true;
+}
+
 #define REMOTE_CONFIG(config, workers)                                                     \
     QFETCH(QString, kind);                                                                 \
-    if (kind == QLatin1String("ssh") && !sshOrSkip(m_loopback, "loopback"))               \
-        return;                                                                            \
-    if (kind == QLatin1String("ssh-isolated") && !sshOrSkip(m_isolated, "isolated"))      \
-        return;                                                                            \
-    LpmSupervisorConfig config = configWith(kind == QLatin1String("command") ? shellCommand() \
-                                            : kind == QLatin1String("ssh") ? m_loopback.launcher() \
-                                                                           : m_isolated.launcher(), \
-                                            workers)
+    LpmSupervisorConfig config;                                                            \
+    if (!remoteConfig(kind, workers, &config))                                             \
+        return
 
 void tst_Remote::roundTrips()
 {
@@ -455,7 +480,7 @@ void tst_Remote::anEchoingProgramIsRefused()
 
 void tst_Remote::anUnreachableHostIsAConnectionLoss()
 {
-    if (!sshOrSkip(m_loopback, "loopback"))
+    if (!available(m_loopbackWhy, "sshd on 127.0.0.1"))
         return;
     // A port nobody listens on, on loopback.
     QStringList options = m_loopback.options();
@@ -484,7 +509,7 @@ void tst_Remote::anUnreachableHostIsAConnectionLoss()
 
 void tst_Remote::workersOnOneHostShareAConnection()
 {
-    if (!sshOrSkip(m_loopback, "loopback"))
+    if (!available(m_loopbackWhy, "sshd on 127.0.0.1"))
         return;
     QSet<qint64> masters;
     {
@@ -499,6 +524,40 @@ void tst_Remote::workersOnOneHostShareAConnection()
     // The pool ended its master with itself.
     QTRY_VERIFY_WITH_TIMEOUT(std::none_of(masters.cbegin(), masters.cend(), [](qint64 pid) { return isAlive(pid); }),
                              LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::slurmWorkersAreLongLivedSteps()
+{
+    if (!available(m_slurmWhy, "Slurm"))
+        return;
+    LpmSupervisorConfig config = configWith(LpmLauncher::slurm(), 2);
+    config.worker.environment = m_slurm.environment();
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.workers().size(), 2, LongWaitMs);
+    QList<QFuture<LpmResponse>> futures;
+    for (int i = 0; i < 50; ++i)
+        futures.append(supervisor.enqueue(QVariantMap{ { QStringLiteral("n"), i } }));
+    for (const auto &f : std::as_const(futures)) {
+        QVERIFY(waitFor(f));
+        QVERIFY2(endedOnce(f), qPrintable(failureOf(f)));
+    }
+    // One step per worker, never one per request: controllers rate-limit step creation.
+    const auto ours = [this] {
+        QStringList steps = m_slurm.steps();
+        steps.removeIf([](const QString &line) { return !line.contains(QLatin1String(" lpm-")); });
+        return steps;
+    };
+    QCOMPARE(ours().size(), 2);
+    // A hard kill of a worker that hears nothing ends its step as well.
+    const auto blocked = supervisor.enqueue(op(QStringLiteral("block"), { { QStringLiteral("ms"), 20000 } }));
+    QTRY_VERIFY_WITH_TIMEOUT(anyWorker(supervisor, [](const LpmWorkerHealth &) { return true; }), LongWaitMs);
+    supervisor.hardKill();
+    QVERIFY(waitFor(blocked));
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(ours().isEmpty(), LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
 }
 

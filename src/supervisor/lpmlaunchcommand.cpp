@@ -66,14 +66,27 @@ Command sshCommand(const LpmLauncher &launcher, const LpmWorkerConfig &config, c
 
 Command slurmCommand(const LpmLauncher &launcher, const LpmWorkerConfig &config, const Worker &worker)
 {
-    // One long-lived step per worker, sharing the job's resources with the others.
+    // One long-lived step per worker, sharing the job's resources with the others;
+    // unbuffered, or srun would hold the channel's bytes back until a newline. Named,
+    // so that a kill can find the step.
+    const QString step = QStringLiteral("lpm-%1-%2").arg(QString::fromLatin1(worker.token)).arg(worker.slot);
     QStringList arguments{ QStringLiteral("--overlap"), QStringLiteral("-n1"), QStringLiteral("-N1"),
-                           QStringLiteral("--quiet") };
+                           QStringLiteral("--quiet"), QStringLiteral("--unbuffered"),
+                           QStringLiteral("--job-name=") + step };
     if (!worker.slurmJob.isEmpty())
         arguments += QStringLiteral("--jobid=") + worker.slurmJob;
     arguments += launcher.options();
     arguments += envCommand(config.program, config, worker);
-    return { QStringLiteral("srun"), arguments };
+    Command command{ QStringLiteral("srun"), arguments, {} };
+    if (!worker.slurmJob.isEmpty()) {
+        // A killed srun normally takes its step along; scancel makes sure, in case the
+        // controller only notices later.
+        command.cancel = { QStringLiteral("sh"), QStringLiteral("-c"),
+                           QStringLiteral("squeue -h -s -j \"$1\" -o '%i %j' | while read id name; do "
+                                          "[ \"$name\" = \"$2\" ] && scancel --quiet \"$id\"; done"),
+                           QStringLiteral("lpm-scancel"), worker.slurmJob, step };
+    }
+    return command;
 }
 
 } // namespace
@@ -96,12 +109,14 @@ Command forLauncher(const LpmLauncher &launcher, const LpmWorkerConfig &config, 
     return { config.program, config.arguments };
 }
 
-void readSshExit(LpmWorkerExit *exit)
+void readLauncherExit(LpmLauncher::Kind launcher, LpmWorkerExit *exit)
 {
     constexpr int ShellSignalBase = 128;
     constexpr int LastSignal = 64;
+    if (launcher != LpmLauncher::Kind::Ssh && launcher != LpmLauncher::Kind::Slurm)
+        return; // a command's status is whatever it says
     const int code = exit->exitCode();
-    if (code == SshTransportFailure) {
+    if (launcher == LpmLauncher::Kind::Ssh && code == SshTransportFailure) {
         exit->setReason(LpmWorkerExit::Reason::ConnectionLost);
         exit->setDetail(QStringLiteral("ssh exited with 255: it could not reach the host, or lost it"));
     } else if (code > ShellSignalBase && code <= ShellSignalBase + LastSignal) {

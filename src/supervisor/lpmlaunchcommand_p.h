@@ -19,6 +19,9 @@ struct Command
 {
     QString program;
     QStringList arguments;
+    // Run (detached) when the launcher is killed, to end the worker where it runs;
+    // empty: killing the launcher is enough.
+    QStringList cancel;
 };
 
 struct Worker
@@ -41,8 +44,9 @@ QString shellQuoted(const QString &text);
 // ssh's own exit status when it failed itself (connecting, authenticating, a dropped
 // connection).
 constexpr int SshTransportFailure = 255;
-// What ssh's exit status says of the worker: 255 is ssh's own failure
-// (ConnectionLost); 128 + n is the remote shell's word for a death by signal n.
-void readSshExit(LpmWorkerExit *exit);
+// What a launcher's exit status says of the worker: ssh's 255 is its own failure
+// (ConnectionLost); 128 + n is how the remote shell and srun report a death by
+// signal n.
+void readLauncherExit(LpmLauncher::Kind launcher, LpmWorkerExit *exit);
 
 } // namespace LpmLaunchCommand

@@ -188,7 +188,9 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
                 m_ssh = std::make_unique<LpmSshMultiplexer>();
             remote.sshControlPath = m_ssh->controlPathFor(launcher);
         }
-        remote.slurmJob = qEnvironmentVariable("SLURM_JOB_ID");
+        // The job the pool runs in, as its launchers see it.
+        remote.slurmJob = m_config.worker.environment.value(QStringLiteral("SLURM_JOB_ID"),
+                                                           qEnvironmentVariable("SLURM_JOB_ID"));
         worker->startRemote(m_config.worker, launcher.kind(),
                             LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote), m_token);
         return worker; // no server crosses to it

@@ -234,6 +234,7 @@ LpmWorkerProcess::Channels LpmWorkerProcess::startRemote(const LpmLaunchCommand:
 {
     m_uptime.start();
     m_launcher = launcher;
+    m_remoteCancel = command.cancel;
     int control[2];
     if (!makePair(SOCK_STREAM, control)) {
         failToStart(QStringLiteral("no channel could be created"));
@@ -388,6 +389,14 @@ void LpmWorkerProcess::killGroup()
     case Mode::Exec: {
         if (m_process.state() == QProcess::NotRunning)
             return;
+        if (!m_remoteCancel.isEmpty()) { // the worker runs elsewhere: end it there too
+            QStringList command = std::exchange(m_remoteCancel, {});
+            QProcess cancel;
+            cancel.setProcessEnvironment(m_process.processEnvironment());
+            cancel.setProgram(command.takeFirst());
+            cancel.setArguments(command);
+            cancel.startDetached();
+        }
         const pid_t pid = pid_t(m_process.processId());
         if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) // not its group's leader (yet)
             m_process.kill();
@@ -461,8 +470,8 @@ LpmWorkerExit LpmWorkerProcess::exitReport() const
     exit.setExitCode(signaled ? 0 : m_exitCode);
     exit.setReason(signaled && m_exitCode == SIGKILL ? LpmWorkerExit::Reason::Killed
                                                      : LpmWorkerExit::Reason::Crashed);
-    if (m_launcher == LpmLauncher::Kind::Ssh && !signaled)
-        LpmLaunchCommand::readSshExit(&exit);
+    if (!signaled)
+        LpmLaunchCommand::readLauncherExit(m_launcher, &exit);
     return exit;
 }
 

@@ -139,6 +139,7 @@ private:
     QPointer<LpmForkServer> m_server;
     quint64 m_lostWithTemplate = 0;
     LpmLauncher::Kind m_launcher = LpmLauncher::Kind::Local;
+    QStringList m_remoteCancel; // LpmLaunchCommand::Command::cancel
     bool m_ended = false; // a forked process is gone (its pidfd said so)
     bool m_reported = false;
 };
