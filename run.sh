@@ -12,6 +12,9 @@ REQUIRED_PACKAGES="cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools
     qt6-documentation-tools libclang-common-15-dev"
 # The fuzz targets are built with clang and its libFuzzer runtime.
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
+# The remote-worker tests start their own sshd (also in a network namespace) and a
+# single-node Slurm.
+REMOTE_TEST_PACKAGES="openssh-server openssh-client iproute2 munge slurmctld slurmd slurm-client"
 # CPack runs dpkg-shlibdeps and file to make the Debian packages.
 DEB_TOOL_PACKAGES="dpkg-dev file"
 
@@ -41,7 +44,10 @@ Installs missing build dependencies (as root), builds into \$LPM_BUILD_DIR
          with AddressSanitizer and UBSan (in build-sanitize), the threading tests
          under ThreadSanitizer (build-tsan), the fuzz targets for a bounded
          time (build-fuzz, clang), and the Debian packages installed with apt-get,
-         built against and removed again (as root only). One pass alone: --plain,
+         built against and removed again (as root only). The remote-worker tests
+         start an sshd, a second one in a network namespace and a single-node
+         Slurm themselves (as root; otherwise those rows skip, and fail under
+         CI=1). One pass alone: --plain,
          --sanitize, --tsan, --fuzz or --package; ctest ARGS after it (e.g.
          ./run.sh test --plain -R tst_codec; ARGS alone mean --plain)
   bench  runs lpm-bench, passing ARGS on; with --peers first, runs
@@ -328,7 +334,7 @@ case "$command" in
         done
         ;;
     test)
-        EXTRA_PACKAGES="$FUZZ_PACKAGES $DEB_TOOL_PACKAGES" ensure_packages
+        EXTRA_PACKAGES="$FUZZ_PACKAGES $DEB_TOOL_PACKAGES $REMOTE_TEST_PACKAGES" ensure_packages
         pass="${1:-}"
         case "$pass" in
             --plain) shift; test_plain "$@" ;;

@@ -108,6 +108,15 @@ public:
         environment.insert(QStringLiteral("SLURM_JOB_ID"), m_job);
         return environment;
     }
+    // For a pool that asks for its own job: the configuration, and no job.
+    QProcessEnvironment environmentWithoutJob() const { return m_environment; }
+    // Every job, as "id name" lines.
+    QStringList jobs() const
+    {
+        return QString::fromUtf8(output({ QStringLiteral("squeue"), QStringLiteral("-h"), QStringLiteral("-o"),
+                                          QStringLiteral("%i %j") }))
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
     // The job's steps, as "id name" lines.
     QStringList steps() const
     {

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void anUnreachableHostIsAConnectionLoss();
     void workersOnOneHostShareAConnection();
     void slurmWorkersAreLongLivedSteps();
+    void outsideAJobThePoolAllocatesItsOwn();
 
 private:
     void launchers();
@@ -558,6 +559,40 @@ void tst_Remote::slurmWorkersAreLongLivedSteps()
     QVERIFY(waitFor(blocked));
     QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(ours().isEmpty(), LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::outsideAJobThePoolAllocatesItsOwn()
+{
+    if (!available(m_slurmWhy, "Slurm"))
+        return;
+    const auto poolJobs = [this] {
+        QStringList jobs = m_slurm.jobs();
+        jobs.removeIf([](const QString &line) {
+            return !line.contains(QLatin1String(" lpm-")) || line.endsWith(QLatin1String(" lpm-tests"));
+        });
+        return jobs;
+    };
+    QCOMPARE(poolJobs().size(), 0);
+    {
+        LpmSupervisorConfig config = configWith(LpmLauncher::slurm({}, { QStringLiteral("--time=10") }), 2);
+        config.worker.environment = m_slurm.environmentWithoutJob();
+        LpmSupervisor supervisor(config);
+        QSet<qint64> spawned;
+        QVERIFY(startAndWait(supervisor, &spawned));
+        const auto f = supervisor.enqueue(QVariantMap{ { QStringLiteral("in"), QStringLiteral("its own job") } });
+        QVERIFY(waitFor(f));
+        QVERIFY2(endedOnce(f), qPrintable(failureOf(f)));
+        QCOMPARE(poolJobs().size(), 1); // one job for the pool, asked for once
+        // Stopped, the pool gives its job back; started again, it asks anew.
+        supervisor.softKill();
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 0, LongWaitMs);
+        QVERIFY(startAndWait(supervisor, &spawned));
+        QCOMPARE(poolJobs().size(), 1);
+    }
+    // Destroyed, likewise.
+    QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 0, LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
 }
 

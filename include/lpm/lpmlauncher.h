@@ -42,8 +42,10 @@ public:
     // path on that host, worker.program when empty.
     static LpmLauncher ssh(const QString &host, const QStringList &sshOptions = {},
                            const QString &remoteProgram = {});
-    // srunOptions go to every srun (--partition, --mem, --cpus-per-task, ...).
-    static LpmLauncher slurm(const QStringList &srunOptions = {});
+    // srunOptions go to every srun (--partition, --mem, --cpus-per-task, ...); outside a
+    // Slurm job, allocationOptions go to the salloc that asks for the pool's job.
+    static LpmLauncher slurm(const QStringList &srunOptions = {},
+                             const QStringList &allocationOptions = {});
     // prefix is run with the worker's program and arguments after it.
     static LpmLauncher command(const QStringList &prefix);
 
@@ -51,6 +53,7 @@ public:
     bool isRemote() const; // anything but Local: no descriptors cross
     QString host() const;  // Ssh
     QStringList options() const; // Ssh, Slurm: the options given
+    QStringList allocationOptions() const; // Slurm
     QString remoteProgram() const; // Ssh
     QStringList prefix() const;    // Command
 

@@ -6,6 +6,7 @@ public:
     LpmLauncher::Kind kind = LpmLauncher::Kind::Local;
     QString host;
     QStringList options;
+    QStringList allocationOptions;
     QString remoteProgram;
     QStringList prefix;
 };
@@ -112,15 +113,27 @@ LpmLauncher LpmLauncher::ssh(const QString &host, const QStringList &sshOptions,
 
 /*!
     Returns a launcher that starts each worker as a long-lived Slurm job step,
-    \c{srun --overlap -n1 -N1}, with \a srunOptions added (\c{--partition},
-    \c{--cpus-per-task}, ...). The step runs in the job named by \c SLURM_JOB_ID in
-    this process's environment.
+    \c{srun --overlap -n1 -N1 --unbuffered}, with \a srunOptions added
+    (\c{--cpus-per-task}, \c{--mem}, ...): never one step per request, since
+    controllers limit how fast steps are made.
+
+    The steps run in the job named by \c SLURM_JOB_ID in LpmWorkerConfig::environment
+    (by default this process's), as when the application runs inside \c salloc or
+    \c sbatch. Outside a job, the pool asks for one when its first Slurm worker
+    starts: \c{salloc --no-shell} with one task per Slurm worker the pool may run and
+    \a allocationOptions (\c{--partition}, \c{--time}, \c{--account}, ...); the
+    wait for it counts against LpmWorkerConfig::startTimeout. That job is cancelled
+    when the pool stops or is destroyed. A job the application was given is never
+    cancelled.
+
+    A hard kill also cancels the worker's step (\c scancel).
 */
-LpmLauncher LpmLauncher::slurm(const QStringList &srunOptions)
+LpmLauncher LpmLauncher::slurm(const QStringList &srunOptions, const QStringList &allocationOptions)
 {
     LpmLauncher launcher;
     launcher.d->kind = Kind::Slurm;
     launcher.d->options = srunOptions;
+    launcher.d->allocationOptions = allocationOptions;
     return launcher;
 }
 
@@ -177,6 +190,14 @@ QStringList LpmLauncher::options() const
 }
 
 /*!
+    Returns the salloc options given to slurm().
+*/
+QStringList LpmLauncher::allocationOptions() const
+{
+    return d->allocationOptions;
+}
+
+/*!
     Returns the worker's path given to ssh(); empty means LpmWorkerConfig::program.
 */
 QString LpmLauncher::remoteProgram() const
@@ -201,6 +222,7 @@ bool operator==(const LpmLauncher &a, const LpmLauncher &b)
 {
     return a.d == b.d
             || (a.d->kind == b.d->kind && a.d->host == b.d->host && a.d->options == b.d->options
+                && a.d->allocationOptions == b.d->allocationOptions
                 && a.d->remoteProgram == b.d->remoteProgram && a.d->prefix == b.d->prefix);
 }
 

@@ -58,14 +58,24 @@ void LpmWorkerHandle::start(const LpmWorkerConfig &config, int count, LpmForkSer
 }
 
 void LpmWorkerHandle::startRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher,
-                                  const LpmLaunchCommand::Command &command, const QByteArray &token)
+                                  const QByteArray &token)
 {
     m_load.remote = true; // its memory figures come from its reports: no local sampling
     watch(config);
-    const LpmWorkerProcess::Channels channels = m_process->startRemote(command, config, launcher);
+    const LpmWorkerProcess::Channels channels = m_process->prepareRemote(config, launcher);
     if (channels.control < 0)
         return; // finished() follows
     attach(new LpmEndpoint(channels.control, -1, this, { token, LpmPoolToken::Role::Check }), config);
+}
+
+void LpmWorkerHandle::launch(const LpmLaunchCommand::Command &command)
+{
+    m_process->launchRemote(command);
+}
+
+void LpmWorkerHandle::failLaunch(const QString &why)
+{
+    m_process->failLaunch(why);
 }
 
 void LpmWorkerHandle::watch(const LpmWorkerConfig &config)

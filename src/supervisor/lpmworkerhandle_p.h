@@ -56,9 +56,12 @@ public:
     // start, like every end, comes as exited().
     // forkServer: null, or the one to fork from.
     void start(const LpmWorkerConfig &config, int count, LpmForkServer *forkServer);
-    // Starts a remote worker through its launcher's command; its hello must carry token.
-    void startRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher,
-                     const LpmLaunchCommand::Command &command, const QByteArray &token);
+    // A remote worker, whose hello must carry token: its channel and watch are set up
+    // here, and its launcher's command starts with launch(), at once or once the
+    // launcher can (a Slurm job being allocated), or never: failLaunch().
+    void startRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher, const QByteArray &token);
+    void launch(const LpmLaunchCommand::Command &command);
+    void failLaunch(const QString &why);
     bool isRemote() const { return m_load.remote; }
 
     // Sends a request this worker then holds. False (with error) when it could not.

@@ -4,6 +4,7 @@
 #include "lpmforkserver_p.h"
 #include "lpmlaunchcommand_p.h"
 #include "lpmlogging_p.h"
+#include "lpmslurmallocation_p.h"
 #include "lpmsshmultiplexer_p.h"
 #include "lpmworkerhandle_p.h"
 
@@ -68,6 +69,7 @@ LpmWorkerPool::~LpmWorkerPool()
 {
     stopAll();
     delete m_forkServer; // after its children
+    delete m_slurmJob;   // after its steps
     for (const SharedServer &shared : m_sharedServers)
         ::close(shared.fd);
 }
@@ -182,17 +184,7 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
     Q_EMIT spawned(worker);
     const LpmLauncher launcher = launcherFor(slot);
     if (launcher.isRemote()) {
-        LpmLaunchCommand::Worker remote{ slot, m_targetCount, m_token, {}, {} };
-        if (launcher.kind() == LpmLauncher::Kind::Ssh) {
-            if (!m_ssh)
-                m_ssh = std::make_unique<LpmSshMultiplexer>();
-            remote.sshControlPath = m_ssh->controlPathFor(launcher);
-        }
-        // The job the pool runs in, as its launchers see it.
-        remote.slurmJob = m_config.worker.environment.value(QStringLiteral("SLURM_JOB_ID"),
-                                                           qEnvironmentVariable("SLURM_JOB_ID"));
-        worker->startRemote(m_config.worker, launcher.kind(),
-                            LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote), m_token);
+        startRemote(worker, launcher);
         return worker; // no server crosses to it
     }
     if (m_config.worker.forkServer && !m_forkServer)
@@ -201,6 +193,43 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
     for (const SharedServer &shared : m_sharedServers)
         worker->shareServer(shared.body, ::fcntl(shared.fd, F_DUPFD_CLOEXEC, 3));
     return worker;
+}
+
+void LpmWorkerPool::startRemote(LpmWorkerHandle *worker, const LpmLauncher &launcher)
+{
+    worker->startRemote(m_config.worker, launcher.kind(), m_token);
+    LpmLaunchCommand::Worker remote{ worker->slot(), m_targetCount, m_token, {}, {} };
+    if (launcher.kind() == LpmLauncher::Kind::Ssh) {
+        if (!m_ssh)
+            m_ssh = std::make_unique<LpmSshMultiplexer>();
+        remote.sshControlPath = m_ssh->controlPathFor(launcher);
+    }
+    if (launcher.kind() != LpmLauncher::Kind::Slurm) {
+        worker->launch(LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote));
+        return;
+    }
+    // The job the application runs in, as its launchers see it; else one of our own.
+    remote.slurmJob = m_config.worker.environment.value(QStringLiteral("SLURM_JOB_ID"));
+    if (!remote.slurmJob.isEmpty()) {
+        worker->launch(LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote));
+        return;
+    }
+    if (!m_slurmJob) {
+        int tasks = 0;
+        for (int slot = 0; slot < qMax(m_targetCount, m_config.worker.maxCount); ++slot)
+            tasks += launcherFor(slot).kind() == LpmLauncher::Kind::Slurm ? 1 : 0;
+        m_slurmJob = new LpmSlurmAllocation(m_config.worker.environment, launcher.allocationOptions(), tasks,
+                                            m_token, this);
+    }
+    m_slurmJob->whenGranted(worker, [this, worker, launcher, remote](const QString &job,
+                                                                     const QString &failure) mutable {
+        if (job.isEmpty()) {
+            worker->failLaunch(failure);
+            return;
+        }
+        remote.slurmJob = job;
+        worker->launch(LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote));
+    });
 }
 
 void LpmWorkerPool::recycle(LpmWorkerHandle *worker, const QString &why)
@@ -452,6 +481,7 @@ void LpmWorkerPool::releaseStartHelpers()
     if (m_forkServer)
         std::exchange(m_forkServer, nullptr)->deleteLater();
     m_ssh.reset();
+    delete std::exchange(m_slurmJob, nullptr);
 }
 
 LpmLauncher LpmWorkerPool::launcherFor(int slot) const

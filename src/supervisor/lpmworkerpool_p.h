@@ -17,6 +17,7 @@
 #include <vector>
 
 class LpmForkServer;
+class LpmSlurmAllocation;
 class LpmSshMultiplexer;
 class LpmWorkerHandle;
 class QTimer;
@@ -101,6 +102,7 @@ Q_SIGNALS:
 
 private:
     LpmWorkerHandle *spawn(int slot);
+    void startRemote(LpmWorkerHandle *worker, const LpmLauncher &launcher);
     int freeSlot() const;
     bool isOccupied(int slot) const;
     // The slot to refill next, or -1 when every missing one waits out a backoff (the
@@ -153,6 +155,7 @@ private:
     // shared ssh connections.
     const QByteArray m_token;
     std::unique_ptr<LpmSshMultiplexer> m_ssh;
+    LpmSlurmAllocation *m_slurmJob = nullptr; // ours, when not run inside a job
     // A template that dies takes every worker it forked along: one restart is charged
     // for it, and the other slots it emptied are refilled free (Slot::freeRefill).
     quint64 m_chargedTemplateLoss = 0;

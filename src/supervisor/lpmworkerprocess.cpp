@@ -94,6 +94,8 @@ LpmWorkerProcess::~LpmWorkerProcess()
             waitForExit(5000);
     }
     closeForkEnds();
+    if (m_launchEnd >= 0)
+        ::close(m_launchEnd);
     delete m_stderrNotifier;
     delete m_pidfdNotifier;
     if (m_stderrPipe >= 0)
@@ -108,6 +110,7 @@ bool LpmWorkerProcess::isRunning() const
     case Mode::Exec:
         return m_process.state() != QProcess::NotRunning;
     case Mode::ForkPending:
+    case Mode::LaunchPending:
         return true;
     case Mode::Forked:
         return !m_ended;
@@ -228,21 +231,32 @@ void LpmWorkerProcess::execute(const LpmWorkerConfig &config, int slot, int coun
     }
 }
 
-LpmWorkerProcess::Channels LpmWorkerProcess::startRemote(const LpmLaunchCommand::Command &command,
-                                                         const LpmWorkerConfig &config,
-                                                         LpmLauncher::Kind launcher)
+LpmWorkerProcess::Channels LpmWorkerProcess::prepareRemote(const LpmWorkerConfig &config,
+                                                           LpmLauncher::Kind launcher)
 {
     m_uptime.start();
     m_launcher = launcher;
-    m_remoteCancel = command.cancel;
     int control[2];
     if (!makePair(SOCK_STREAM, control)) {
         failToStart(QStringLiteral("no channel could be created"));
         return {};
     }
-    const int childEnd = control[1];
-    const pid_t supervisorPid = ::getpid();
+    m_mode = Mode::LaunchPending;
+    m_launchEnd = control[1];
     m_process.setProcessEnvironment(config.environment);
+    Channels channels;
+    channels.control = control[0];
+    return channels;
+}
+
+void LpmWorkerProcess::launchRemote(const LpmLaunchCommand::Command &command)
+{
+    if (m_mode != Mode::LaunchPending)
+        return; // killed while it waited
+    m_mode = Mode::Exec;
+    m_remoteCancel = command.cancel;
+    const int childEnd = std::exchange(m_launchEnd, -1);
+    const pid_t supervisorPid = ::getpid();
     // Runs in the child between fork and exec: async-signal-safe calls only. QProcess
     // has set up stdio by then; the channel replaces stdin and stdout.
     m_process.setChildProcessModifier([childEnd, supervisorPid] {
@@ -258,9 +272,16 @@ LpmWorkerProcess::Channels LpmWorkerProcess::startRemote(const LpmLaunchCommand:
     m_process.setArguments(command.arguments);
     m_process.start();
     ::close(childEnd);
-    Channels channels;
-    channels.control = control[0];
-    return channels;
+}
+
+void LpmWorkerProcess::failLaunch(const QString &why)
+{
+    if (m_mode != Mode::LaunchPending)
+        return;
+    m_mode = Mode::Exec;
+    ::close(std::exchange(m_launchEnd, -1));
+    qCWarning(lcLpmSupervisor).noquote() << "cannot start a remote worker:" << why;
+    failToStart(why);
 }
 
 void LpmWorkerProcess::onForked(qint64 pid, int pidfd)
@@ -416,6 +437,9 @@ void LpmWorkerProcess::killGroup()
         return;
     case Mode::Abandoned:
         return;
+    case Mode::LaunchPending:
+        failLaunch(QStringLiteral("it was stopped before its launcher could start"));
+        return;
     }
 }
 
@@ -435,6 +459,7 @@ bool LpmWorkerProcess::waitForExit(int ms)
         return m_process.state() == QProcess::NotRunning
                 || m_process.waitForFinished(int(deadline.remainingTime()));
     case Mode::ForkPending:
+    case Mode::LaunchPending:
         return false;
     case Mode::Abandoned:
         return true;

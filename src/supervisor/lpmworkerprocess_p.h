@@ -64,10 +64,13 @@ public:
     // cannot be executed.
     Channels start(const LpmWorkerConfig &config, int slot, int count,
                    LpmForkServer *forkServer = nullptr);
-    // Starts command, the launcher of a remote worker, with config's environment: the
-    // channel is its stdin and stdout (control; no descriptors, no rings).
-    Channels startRemote(const LpmLaunchCommand::Command &command, const LpmWorkerConfig &config,
-                         LpmLauncher::Kind launcher);
+    // A remote worker: the channel exists from here (control; no descriptors, no
+    // rings), and launchRemote() starts command, its launcher, with config's environment,
+    // its stdin and stdout being the channel. In between (a Slurm job being allocated)
+    // the process counts as running; a kill, or failLaunch(), ends it as never started.
+    Channels prepareRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher);
+    void launchRemote(const LpmLaunchCommand::Command &command);
+    void failLaunch(const QString &why);
     qint64 pid() const { return m_pid; }
     bool isRunning() const;
 
@@ -105,6 +108,7 @@ private:
         ForkPending, // asked of the fork server
         Forked,      // forked by it
         Abandoned,   // asked of it, then killed or lost before it was forked
+        LaunchPending, // remote: the channel is made, the launcher not started yet
     };
     void abandon();
     // The child's descriptors, in LpmFork::ForkDescriptor order (-1: none).
@@ -140,6 +144,7 @@ private:
     quint64 m_lostWithTemplate = 0;
     LpmLauncher::Kind m_launcher = LpmLauncher::Kind::Local;
     QStringList m_remoteCancel; // LpmLaunchCommand::Command::cancel
+    int m_launchEnd = -1;       // LaunchPending: the launcher's end of the channel
     bool m_ended = false; // a forked process is gone (its pidfd said so)
     bool m_reported = false;
 };
