@@ -17,6 +17,9 @@
 //       through shared memory and through the socket alone
 //   W9  pipelined echo requests (as W2) with workers recycled every 1,000 requests
 //       (maxRequests), against the same pool without recycling
+//   W10 (only with --only W10, as root) W1 and W2 through remote launchers against
+//       local workers, in one run: ssh to an sshd on 127.0.0.1 and srun on a
+//       single-node Slurm, both started here (the test suite's fixtures)
 //   SOAK (only with --only SOAK) a long mixed run: --soak requests answered, timed
 //       out, cancelled and streamed both ways; descriptors, memory and the table
 //       sampled as it goes, reported with their slope per million requests
@@ -27,6 +30,8 @@
 #include "benchcommon.h"
 #include "benchstats.h"
 #include "dispatchcost.h"
+#include "lpmslurmfixture.h"
+#include "lpmsshfixture.h"
 #include "procmemory.h"
 #include "sockethandoff.h"
 #include "soak.h"
@@ -47,6 +52,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <tuple>
 
 using BenchCommon::spinUntil;
@@ -327,6 +333,56 @@ void runPool(const Options &opts, Series *lpm)
     }
 }
 
+// W10: what a remote launcher's channel costs, on this machine: the same W1 and W2
+// through ssh (encrypted, over loopback) and srun (relayed by slurmstepd), against
+// local workers in the same run. The fixtures start once and serve every run.
+struct RemoteFixtures
+{
+    RemoteFixtures()
+    {
+        if (!ssh.start(false, &sshWhy))
+            std::fprintf(stderr, "lpm-bench: W10 leaves ssh out: %s\n", qPrintable(sshWhy));
+        if (!slurm.start(&slurmWhy))
+            std::fprintf(stderr, "lpm-bench: W10 leaves srun out: %s\n", qPrintable(slurmWhy));
+    }
+    LpmTest::SshFixture ssh;
+    LpmTest::SlurmFixture slurm;
+    QString sshWhy;
+    QString slurmWhy;
+};
+
+void runRemote(const Options &opts, RemoteFixtures &fixtures, Series *lpm)
+{
+    const LpmTest::SshFixture &ssh = fixtures.ssh;
+    const LpmTest::SlurmFixture &slurm = fixtures.slurm;
+    const QString &sshWhy = fixtures.sshWhy;
+    const QString &slurmWhy = fixtures.slurmWhy;
+    struct Launched
+    {
+        QString name;
+        LpmLauncher launcher;
+        QProcessEnvironment environment;
+    };
+    QList<Launched> launchers{ { QStringLiteral("local"), LpmLauncher::local(), QProcessEnvironment::systemEnvironment() } };
+    if (sshWhy.isEmpty())
+        launchers.append({ QStringLiteral("ssh"), ssh.launcher(), QProcessEnvironment::systemEnvironment() });
+    if (slurmWhy.isEmpty())
+        launchers.append({ QStringLiteral("srun"), LpmLauncher::slurm(), slurm.environment() });
+    for (const Launched &launched : std::as_const(launchers)) {
+        LpmSupervisorConfig config = configFor(opts.workers);
+        config.worker.launchers = { launched.launcher };
+        config.worker.environment = launched.environment;
+        LpmSupervisor supervisor(config);
+        startPool(supervisor);
+        sequential(supervisor, 500, nullptr, nullptr); // warm-up
+        QList<double> latencies;
+        latencies.reserve(opts.sequential);
+        sequential(supervisor, opts.sequential, &latencies, nullptr);
+        (*lpm)[QStringLiteral("W10_W1_p50_us_") + launched.name].append(BenchStats::quantile(latencies, 0.50));
+        (*lpm)[QStringLiteral("W10_W2_rps_") + launched.name].append(pipelined(supervisor, opts.pipelined));
+    }
+}
+
 // W9: what recycling costs. A replacement starts before its worker stops taking work,
 // so the pool's capacity never dips; what remains is the replacements' start-up.
 void runRecycling(const Options &opts, Series *lpm)
@@ -506,6 +562,9 @@ int main(int argc, char **argv)
     }
 
     Series lpm, floor;
+    std::unique_ptr<RemoteFixtures> remote;
+    if (opts.only.contains(QStringLiteral("W10")))
+        remote = std::make_unique<RemoteFixtures>();
     for (int run = 0; run < opts.runs; ++run) {
         // Interleaved, so drift on a noisy machine touches both sides alike.
         if (opts.wants("W1") || opts.wants("W2") || opts.wants("W3") || opts.wants("W4")
@@ -514,6 +573,8 @@ int main(int argc, char **argv)
         runFloor(opts, &floor);
         if (opts.wants("W9"))
             runRecycling(opts, &lpm);
+        if (remote)
+            runRemote(opts, *remote, &lpm);
         if (opts.wants("W6"))
             runDispatchCost(opts, &lpm);
     }

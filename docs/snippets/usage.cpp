@@ -66,6 +66,19 @@ LpmSupervisorConfig configure()
     return config;
 }
 
+LpmSupervisorConfig acrossMachines(LpmSupervisorConfig config)
+{
+    //! [launchers]
+    // Workers 0 and 2 here, 1 and 3 on render2 (keys and jump hosts from ~/.ssh/config):
+    config.worker.count = 4;
+    config.worker.launchers = {LpmLauncher::local(), LpmLauncher::ssh("render2")};
+
+    // Or each worker a step of the Slurm job this runs in (or of one it asks for):
+    config.worker.launchers = {LpmLauncher::slurm({"--cpus-per-task=4"}, {"--time=60"})};
+    //! [launchers]
+    return config;
+}
+
 void enqueueWithOptions(LpmSupervisor &supervisor)
 {
     //! [options]

@@ -1,7 +1,8 @@
 // The original package's README example, ported to Qt: two workers, ten requests of
 // {Hello: "World"}, the answers printed; Ctrl-C soft-kills the pool (each worker
 // finishes what it holds) and exits. Without --wait it soft-kills by itself once
-// every answer is in.
+// every answer is in. --ssh HOST or --slurm runs the same workers on another machine:
+// one line of the configuration (config.worker.launchers) is all that changes.
 #include <lpm/lpm.h>
 
 #include <QtCore/qcommandlineparser.h>
@@ -36,13 +37,26 @@ int main(int argc, char **argv)
     const QCommandLineOption delayOption(QStringLiteral("delay"),
                                          QStringLiteral("How long a worker takes per request."),
                                          QStringLiteral("ms"), QStringLiteral("2000"));
-    parser.addOptions({ waitOption, delayOption });
+    const QCommandLineOption sshOption(QStringLiteral("ssh"),
+                                       QStringLiteral("Run the workers on HOST through ssh (keys, ~/.ssh/config)."),
+                                       QStringLiteral("host"));
+    const QCommandLineOption remoteProgramOption(QStringLiteral("remote-program"),
+                                                 QStringLiteral("The worker's path on that host (default: this one's)."),
+                                                 QStringLiteral("path"));
+    const QCommandLineOption slurmOption(QStringLiteral("slurm"),
+                                         QStringLiteral("Run each worker as a step of a Slurm job: the one this runs "
+                                                        "in, or one it asks for."));
+    parser.addOptions({ waitOption, delayOption, sshOption, remoteProgramOption, slurmOption });
     parser.process(app);
 
     LpmSupervisorConfig config;
     config.worker.program = QCoreApplication::applicationDirPath() + QStringLiteral("/hello-worker");
     config.worker.arguments = { parser.value(delayOption) };
     config.worker.count = 2;
+    if (parser.isSet(sshOption))
+        config.worker.launchers = { LpmLauncher::ssh(parser.value(sshOption), {}, parser.value(remoteProgramOption)) };
+    else if (parser.isSet(slurmOption))
+        config.worker.launchers = { LpmLauncher::slurm() };
     LpmSupervisor supervisor(config);
 
     auto softKillAndQuit = [&supervisor] {
