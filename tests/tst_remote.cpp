@@ -90,6 +90,8 @@ private Q_SLOTS:
     void softKillLeavesNothing();
     void hardKillLeavesNothing_data() { launchers(); }
     void hardKillLeavesNothing();
+    void hangDetectionCrossesTheLauncher_data() { launchers(); }
+    void hangDetectionCrossesTheLauncher();
     void stdoutDoesNotBreakTheChannel_data() { launchers(); }
     void stdoutDoesNotBreakTheChannel();
 
@@ -101,6 +103,7 @@ private Q_SLOTS:
     void workersOnOneHostShareAConnection();
     void slurmWorkersAreLongLivedSteps();
     void outsideAJobThePoolAllocatesItsOwn();
+    void aPendingAllocationIsWithdrawn();
 
 private:
     void launchers();
@@ -372,6 +375,27 @@ void tst_Remote::hardKillLeavesNothing()
     QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
 }
 
+void tst_Remote::hangDetectionCrossesTheLauncher()
+{
+    REMOTE_CONFIG(config, 1);
+    config.worker.hangTimeout = 1500;
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    // A long handler that says it lives is left alone ...
+    const auto beating = supervisor.enqueue(op(QStringLiteral("block-heartbeat"), { { QStringLiteral("ms"), 4000 } }));
+    QVERIFY(waitFor(beating));
+    QVERIFY2(endedOnce(beating), qPrintable(failureOf(beating)));
+    // ... one that does not is killed as hung, with its launcher.
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("killing worker")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    const auto silent = supervisor.enqueue(op(QStringLiteral("block"), { { QStringLiteral("ms"), 6000 } }));
+    QVERIFY(waitFor(silent));
+    QCOMPARE(rejectionCode(silent), LpmError::Code::WorkerCrashed);
+    QCOMPARE(exits.first().at(0).value<LpmWorkerExit>().reason(), LpmWorkerExit::Reason::Hung);
+}
+
 void tst_Remote::stdoutDoesNotBreakTheChannel()
 {
     REMOTE_CONFIG(config, 1);
@@ -592,6 +616,49 @@ void tst_Remote::outsideAJobThePoolAllocatesItsOwn()
         QCOMPARE(poolJobs().size(), 1);
     }
     // Destroyed, likewise.
+    QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 0, LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
+}
+
+void tst_Remote::aPendingAllocationIsWithdrawn()
+{
+    if (!available(m_slurmWhy, "Slurm"))
+        return;
+    const auto poolJobs = [this] {
+        QStringList jobs = m_slurm.jobs();
+        jobs.removeIf([](const QString &line) {
+            return !line.contains(QLatin1String(" lpm-")) || line.endsWith(QLatin1String(" lpm-tests"));
+        });
+        return jobs;
+    };
+    // A job that will not start for an hour: its workers wait for it, time out, are
+    // replaced and wait again; a kill ends them at once and withdraws the request.
+    LpmSupervisorConfig config = configWith(LpmLauncher::slurm({}, { QStringLiteral("--begin=now+3600") }), 2);
+    config.worker.environment = m_slurm.environmentWithoutJob();
+    config.worker.startTimeout = 1500;
+    LpmSupervisor supervisor(config);
+    QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("did not call ready")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("did not call ready")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    supervisor.start();
+    const auto waiting = supervisor.enqueue(QVariantMap{ { QStringLiteral("waits"), true } });
+    QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 1, LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(exits.count() >= 2, LongWaitMs);
+    const LpmWorkerExit exit = exits.first().at(0).value<LpmWorkerExit>();
+    QCOMPARE(exit.reason(), LpmWorkerExit::Reason::StartTimedOut); // not a broken program
+    QVERIFY(!waiting.isFinished()); // accepted work waits for a worker
+    supervisor.hardKill();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+    QVERIFY(waitFor(waiting));
+    QVERIFY(rejectionCode(waiting).has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 0, LongWaitMs);
+    // With nothing queued, a soft kill need not wait for the job either.
+    supervisor.start();
+    QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 1, LongWaitMs);
+    supervisor.softKill(); // an hour's wait would outlast the bound below
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(poolJobs().size(), 0, LongWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
 }

@@ -2,6 +2,7 @@
 
 #include "lpmframecodec_p.h"
 #include "lpmlogging_p.h"
+#include "lpmpipedevice_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtNetwork/qlocalsocket.h>
@@ -75,8 +76,12 @@ bool LpmChannel::send(const Message &message, QString *error)
 
 void LpmChannel::flushNow()
 {
-    if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()); socket && isConnected())
+    if (!isConnected())
+        return;
+    if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()))
         socket->flush();
+    else if (auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data()))
+        pipe->flushNow();
 }
 
 void LpmChannel::flushBlocking(int timeoutMs)

@@ -54,14 +54,7 @@ LpmPipeDevice::LpmPipeDevice(int readDescriptor, int writeDescriptor, QObject *p
     });
     m_writeNotifier = new QSocketNotifier(m_writeFd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
-        const qsizetype before = m_outgoing.size();
-        const bool ok = writeNow();
-        if (m_outgoing.size() < before)
-            Q_EMIT bytesWritten(before - m_outgoing.size());
-        if (!ok)
-            endChannel();
-    });
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &LpmPipeDevice::flushNow);
     open(QIODevice::ReadWrite | QIODevice::Unbuffered);
 }
 
@@ -129,6 +122,16 @@ bool LpmPipeDevice::writeNow()
     }
     m_writeNotifier->setEnabled(false);
     return m_writeFd >= 0;
+}
+
+void LpmPipeDevice::flushNow()
+{
+    const qsizetype before = m_outgoing.size();
+    const bool ok = writeNow();
+    if (m_outgoing.size() < before)
+        Q_EMIT bytesWritten(before - m_outgoing.size());
+    if (!ok)
+        endChannel();
 }
 
 void LpmPipeDevice::endChannel()

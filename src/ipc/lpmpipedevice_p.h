@@ -28,6 +28,8 @@ public:
     bool waitForReadyRead(int msecs) override;
     bool waitForBytesWritten(int msecs) override;
     void close() override;
+    // Writes what the descriptor takes now, without waiting.
+    void flushNow();
 
 protected:
     qint64 readData(char *data, qint64 maxSize) override;

@@ -221,8 +221,11 @@ void LpmWorkerHandle::retire()
         return;
     m_stopping = true;
     updateAccepting();
-    if (m_endpoint)
+    if (m_process->isLaunchPending()) { // it holds nothing and may never start: gone now
+        m_process->killGroup();
+    } else if (m_endpoint) {
         m_endpoint->send(Message::control(MessageType::SoftKill));
+    }
     Q_EMIT statusChanged();
 }
 

@@ -438,7 +438,13 @@ void LpmWorkerProcess::killGroup()
     case Mode::Abandoned:
         return;
     case Mode::LaunchPending:
-        failLaunch(QStringLiteral("it was stopped before its launcher could start"));
+        // Ended before it began: as killed, so that the caller's reason (a start
+        // timeout, a stop) stands and the slot is refilled as after any kill.
+        m_mode = Mode::Exec;
+        ::close(std::exchange(m_launchEnd, -1));
+        m_exitStatus = QProcess::CrashExit;
+        m_exitCode = SIGKILL;
+        QMetaObject::invokeMethod(this, &LpmWorkerProcess::finished, Qt::QueuedConnection);
         return;
     }
 }

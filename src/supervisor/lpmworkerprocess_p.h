@@ -71,6 +71,7 @@ public:
     Channels prepareRemote(const LpmWorkerConfig &config, LpmLauncher::Kind launcher);
     void launchRemote(const LpmLaunchCommand::Command &command);
     void failLaunch(const QString &why);
+    bool isLaunchPending() const { return m_mode == Mode::LaunchPending; }
     qint64 pid() const { return m_pid; }
     bool isRunning() const;
 
