@@ -107,6 +107,9 @@ void tst_Channel::firstMessageMustBeHello_data()
     Message old = Message::hello(1);
     old.version = ProtocolVersion - 1;
     QTest::newRow("another version") << frame(old) << QStringLiteral("protocol version");
+    // Version 5's hello had two fields, [version, pid]: still named by its version.
+    QTest::newRow("version 5's layout") << QByteArray("\x04\x00\x00\x00\x01\x82\x05\x01", 8)
+                                        << QStringLiteral("protocol version 5, expected %1").arg(ProtocolVersion);
     QTest::newRow("a second hello") << frame(Message::hello(1)) + frame(Message::hello(1))
                                     << QStringLiteral("a second hello");
 }

@@ -413,9 +413,14 @@ void tst_Endpoint::byteStreamTransportStopsASenderNobodyReads()
     QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, WaitMs);
     std::unique_ptr<LpmStream> stream(received.last().at(1).value<LpmEndpoint::Attached>().stream);
     QVERIFY(stream);
-    // Let the pipeline fill up: once it stalls, the source position stops moving.
+    // Let the pipeline fill up: once it stalls, the source position stops moving (for
+    // 20 polls in a row, a second: a scheduling pause on a loaded machine is shorter).
     qint64 position = -1;
-    QTRY_VERIFY_WITH_TIMEOUT(std::exchange(position, source.pos()) == source.pos() && position > 0, WaitMs);
+    int still = 0;
+    QTRY_VERIFY_WITH_TIMEOUT((still = std::exchange(position, source.pos()) == source.pos() && position > 0
+                                      ? still + 1
+                                      : 0) >= 20,
+                             WaitMs);
     QVERIFY2(source.pos() < 16 * StreamWindow, qPrintable(QString::number(source.pos())));
     // Closing the reader lets the sender stop: its stream ends, with an error.
     QSignalSpy sent(&endpoint, &LpmEndpoint::outgoingStreamFinished);

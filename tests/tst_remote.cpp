@@ -44,6 +44,13 @@ QList<qint64> processesMarked(const QString &marker)
     return found;
 }
 
+// A worker holds a request: it was sent, so the worker reads it before anything later.
+bool holdsARequest(const LpmSupervisor &supervisor)
+{
+    const QList<LpmWorkerStatus> workers = supervisor.workers();
+    return std::any_of(workers.cbegin(), workers.cend(), [](const LpmWorkerStatus &w) { return w.inFlight() > 0; });
+}
+
 // The ssh masters a pool started: they name their socket in their command line.
 QList<qint64> sshMasters()
 {
@@ -78,6 +85,8 @@ private Q_SLOTS:
     void roundTrips();
     void streamsBothWays_data() { launchers(); }
     void streamsBothWays();
+    void aStreamAnswerOutlivesItsWorker_data() { launchers(); }
+    void aStreamAnswerOutlivesItsWorker();
     void eventsAndBroadcasts_data() { launchers(); }
     void eventsAndBroadcasts();
     void timeoutsAndLateAnswers_data() { launchers(); }
@@ -256,6 +265,47 @@ void tst_Remote::streamsBothWays()
     QVERIFY(received == pattern(size));
 }
 
+void tst_Remote::aStreamAnswerOutlivesItsWorker()
+{
+    REMOTE_CONFIG(config, 1);
+    LpmSupervisor supervisor(config);
+    QSet<qint64> spawned;
+    QVERIFY(startAndWait(supervisor, &spawned));
+    const qint64 size = 6 * 1024 * 1024 + 1;
+    const auto back = supervisor.enqueue(op(QStringLiteral("stream-back"), { { QStringLiteral("bytes"), size } }));
+    QVERIFY(waitFor(back));
+    QVERIFY2(endedOnce(back), qPrintable(failureOf(back)));
+    auto *stream = qobject_cast<LpmStream *>(back.result().stream());
+    QVERIFY(stream);
+    // The worker is asked to stop while most of the stream is still to be read: it
+    // exits once every byte is on this side, and the stream ends whole.
+    supervisor.softKill();
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += stream->readAll(), stream->isFinished() || stream->hasError()),
+                             LongWaitMs);
+    received += stream->readAll();
+    QVERIFY2(!stream->hasError(), qPrintable(stream->errorString()));
+    QCOMPARE(received.size(), size);
+    QVERIFY(received == pattern(size));
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
+
+    // A worker whose event loop ends with a stream unsent: the stream fails, never
+    // ends short.
+    supervisor.start();
+    QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Online, LongWaitMs);
+    const auto quitting = supervisor.enqueue(op(QStringLiteral("stream-back-then-quit"), { { QStringLiteral("bytes"), size } }));
+    QVERIFY(waitFor(quitting));
+    if (const std::optional<LpmError> refused = rejection(quitting))
+        return; // the worker was gone before its answer left: rejected, which is honest too
+    auto *cut = qobject_cast<LpmStream *>(quitting.result().stream());
+    QVERIFY(cut);
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += cut->readAll(), cut->isFinished() || cut->hasError()), LongWaitMs);
+    got += cut->readAll();
+    QVERIFY2(cut->hasError() || (got.size() == size && got == pattern(size)),
+             qPrintable(QStringLiteral("%1 of %2 bytes, finished").arg(got.size()).arg(size)));
+}
+
 void tst_Remote::eventsAndBroadcasts()
 {
     REMOTE_CONFIG(config, 1);
@@ -329,6 +379,9 @@ void tst_Remote::retriedAfterTheLauncherWasKilled()
     QSet<qint64> spawned;
     QVERIFY(startAndWait(supervisor, &spawned));
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+    const auto first = supervisor.enqueue(QVariantMap{});
+    QVERIFY(waitFor(first));
+    const qint64 firstWorker = answeredBy(first); // its pid where it runs
     LpmRequestOptions once;
     once.retries = 1;
     const auto f = supervisor.enqueue(sleepFor(2000), once);
@@ -337,7 +390,7 @@ void tst_Remote::retriedAfterTheLauncherWasKilled()
     QVERIFY(::kill(pid_t(launcher), SIGKILL) == 0);
     QVERIFY(waitFor(f));
     QVERIFY2(endedOnce(f), qPrintable(failureOf(f))); // answered by the replacement
-    QVERIFY(answeredBy(f) != launcher);
+    QVERIFY(answeredBy(f) != firstWorker);
     supervisor.softKill();
     QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);
     // The first worker lost its channel with its launcher, and exited.
@@ -367,7 +420,8 @@ void tst_Remote::hardKillLeavesNothing()
     QVERIFY(startAndWait(supervisor, &spawned));
     // One worker blocks its event loop: it hears nothing until its launcher is gone.
     const auto blocked = supervisor.enqueue(op(QStringLiteral("block"), { { QStringLiteral("ms"), 3000 } }));
-    QTRY_VERIFY_WITH_TIMEOUT(anyWorker(supervisor, [](const LpmWorkerHealth &) { return true; }), LongWaitMs);
+    // Sent: the worker reads it before the hard kill, which it then hears too late.
+    QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(supervisor), LongWaitMs);
     supervisor.hardKill();
     QVERIFY(waitFor(blocked));
     QVERIFY(rejectionCode(blocked).has_value());
@@ -575,10 +629,10 @@ void tst_Remote::slurmWorkersAreLongLivedSteps()
         steps.removeIf([](const QString &line) { return !line.contains(QLatin1String(" lpm-")); });
         return steps;
     };
-    QCOMPARE(ours().size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(ours().size(), 2, LongWaitMs); // earlier pools' steps may still be leaving
     // A hard kill of a worker that hears nothing ends its step as well.
     const auto blocked = supervisor.enqueue(op(QStringLiteral("block"), { { QStringLiteral("ms"), 20000 } }));
-    QTRY_VERIFY_WITH_TIMEOUT(anyWorker(supervisor, [](const LpmWorkerHealth &) { return true; }), LongWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(supervisor), LongWaitMs);
     supervisor.hardKill();
     QVERIFY(waitFor(blocked));
     QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Stopped, LongWaitMs);

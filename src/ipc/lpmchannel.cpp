@@ -5,6 +5,7 @@
 #include "lpmpipedevice_p.h"
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qendian.h>
 #include <QtNetwork/qlocalsocket.h>
 
 #include <unistd.h>
@@ -14,6 +15,9 @@ using namespace LpmIpc;
 namespace {
 // Bytes of a bad greeting quoted in the error.
 constexpr qsizetype QuotedGreetingBytes = 64;
+// A hello is a few dozen bytes: a first frame announcing more is no hello (a line
+// of text announces thousands), and waiting for it would only end in a timeout.
+constexpr quint32 MaxHelloFrame = 1024;
 } // namespace
 
 LpmChannel::LpmChannel(QIODevice *device, QObject *parent, const LpmPoolToken &token)
@@ -185,6 +189,13 @@ void LpmChannel::readFrames()
     if (!m_helloReceived && m_firstBytes.size() < QuotedGreetingBytes)
         m_firstBytes += bytes.left(QuotedGreetingBytes - m_firstBytes.size());
     m_reader.append(bytes);
+    if (!m_helloReceived && m_firstBytes.size() >= FrameHeaderSize
+        && qFromLittleEndian<quint32>(m_firstBytes.constData()) > MaxHelloFrame) {
+        failGreeting(QStringLiteral("its first frame would be %1 bytes long, beyond the limit of %2 for a hello")
+                             .arg(qFromLittleEndian<quint32>(m_firstBytes.constData()))
+                             .arg(MaxHelloFrame));
+        return;
+    }
     quint8 type = 0;
     QByteArrayView body;
     while (!m_failed && !m_paused) {

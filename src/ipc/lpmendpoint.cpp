@@ -164,6 +164,9 @@ int LpmEndpoint::relayIncoming(const QUuid &id)
     auto *relay = new LpmStreamRelay(id, ends[0], LpmStreamRelay::Direction::Receiving, this);
     m_receiving.insert(id, relay);
     connect(relay, &LpmStreamRelay::message, this, [this](const Message &m) { m_channel->send(m); });
+    connect(relay, &LpmStreamRelay::inputComplete, this, [this, id](bool ok, const QString &why) {
+        m_attachments.endStream(id, ok, why);
+    });
     connect(relay, &LpmStreamRelay::finished, this, [this, id, relay] {
         if (m_receiving.value(id) == relay)
             m_receiving.remove(id);
@@ -224,6 +227,7 @@ void LpmEndpoint::abortStream(const QUuid &id, const QString &why)
 {
     const QPointer<LpmStreamPump> pump = m_outgoing.take(id);
     LpmStreamRelay *relay = m_sending.take(id);
+    const bool ended = relay && relay->hasSentEnd(); // the reader has its verdict already
     if (relay) {
         relay->disconnect(this);
         relay->abort();
@@ -234,6 +238,10 @@ void LpmEndpoint::abortStream(const QUuid &id, const QString &why)
     if (pump) {
         pump->abort();
         pump->deleteLater();
+    }
+    if (ended) {
+        Q_EMIT outgoingStreamFinished(id);
+        return;
     }
     m_channel->send(Message::streamEnd(id, false, why));
     Q_EMIT outgoingStreamFinished(id);
@@ -270,6 +278,16 @@ void LpmEndpoint::flushBlocking(int timeoutMs)
     // The messages announcing the streams first: until the peer has them it reads
     // none of their bytes, and the pumps below would only wait out the deadline.
     m_channel->flushNow();
+    if (!m_descriptors) {
+        // Relayed streams move only with the event loop and the peer's credit: end
+        // them as failed, so that the peer's reader is told rather than left short.
+        // Those whose end is sent only wait for credit: their bytes are in the channel.
+        const QList<QUuid> relayed = m_sending.keys();
+        for (const QUuid &id : relayed) {
+            if (!m_sending.value(id)->hasSentEnd())
+                abortStream(id, QStringLiteral("the process exited before the stream was sent"));
+        }
+    }
     const auto outgoing = m_outgoing; // each one finishing leaves the table
     for (const QPointer<LpmStreamPump> &pump : outgoing) {
         if (pump)
@@ -316,9 +334,11 @@ void LpmEndpoint::onMessage(const Message &message)
     if (m_failed)
         return;
     if (message.type == MessageType::StreamEnd) {
-        m_attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
+        // A relayed stream takes the verdict once its bytes are all in its pair.
         if (LpmStreamRelay *relay = m_receiving.value(message.id))
-            relay->endInput();
+            relay->endInput(message.errorCode == 0, message.errorDetail);
+        else
+            m_attachments.endStream(message.id, message.errorCode == 0, message.errorDetail);
         return;
     }
     if (message.type == MessageType::StreamChunk || message.type == MessageType::StreamCredit) {

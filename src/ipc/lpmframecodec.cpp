@@ -327,6 +327,17 @@ bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *er
     message->type = MessageType(type);
     QCborStreamReader reader(body.data(), body.size());
     QString detail;
+    if (message->type == MessageType::Hello && reader.isArray() && reader.isLengthKnown()
+        && reader.length() != quint64(fieldCount(MessageType::Hello)) && reader.enterContainer()
+        && reader.isUnsignedInteger()) {
+        // Another version's hello may have other fields, but its version comes first:
+        // enough for the receiver to say which version it met.
+        message->version = quint32(reader.toUnsignedInteger());
+        if (message->version != ProtocolVersion)
+            return true;
+        *error = QStringLiteral("undecodable hello message");
+        return false;
+    }
     const bool ok = reader.isArray() && reader.isLengthKnown()
             && reader.length() == quint64(fieldCount(message->type)) && reader.enterContainer()
             && decodeFields(reader, message, incoming, &detail) && !reader.hasNext()

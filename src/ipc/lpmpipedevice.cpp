@@ -7,8 +7,11 @@
 #include <climits>
 #include <cstring>
 
+#include <csignal>
+
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace {
@@ -106,10 +109,35 @@ bool LpmPipeDevice::readNow()
     return true; // more may wait: the notifier says so again
 }
 
+// write() without SIGPIPE, whose default would kill a worker whose launcher went
+// away before it could say goodbye: the signal is blocked in this thread for the
+// call and, if the write raised it, taken back (never ignored process-wide, which
+// children would inherit).
+static ssize_t writeWithoutSigpipe(int fd, const char *data, size_t size)
+{
+    sigset_t pipe, previous;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    const bool alreadyPending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, &previous);
+    const ssize_t n = ::write(fd, data, size);
+    const int saved = errno;
+    if (n < 0 && saved == EPIPE && !alreadyPending) {
+        const timespec now{ 0, 0 };
+        while (sigtimedwait(&pipe, nullptr, &now) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    errno = saved;
+    return n;
+}
+
 bool LpmPipeDevice::writeNow()
 {
     while (!m_outgoing.isEmpty() && m_writeFd >= 0) {
-        const ssize_t n = ::write(m_writeFd, m_outgoing.constData(), size_t(m_outgoing.size()));
+        const ssize_t n = writeWithoutSigpipe(m_writeFd, m_outgoing.constData(), size_t(m_outgoing.size()));
         if (n > 0) {
             m_outgoing.remove(0, n);
             continue;

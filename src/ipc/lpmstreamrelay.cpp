@@ -40,15 +40,18 @@ void LpmStreamRelay::addCredit(qint64 bytes)
         // The reader is gone: closing our end makes the pump's next write fail, and
         // its verdict then ends the stream.
         qCDebug(lcLpmIpc) << "stream" << m_id << "is read no more";
+        m_readerGone = true;
         m_notifier->setEnabled(false);
-        ::close(std::exchange(m_fd, -1));
+        if (m_fd >= 0)
+            ::close(std::exchange(m_fd, -1));
         m_pairEnded = true;
         sendEndIfDone();
         return;
     }
-    m_credit += bytes;
+    m_credit = qMin(m_credit + bytes, StreamWindow); // a peer cannot give more than it owes
     if (m_fd >= 0 && !m_pairEnded)
         m_notifier->setEnabled(m_credit > 0);
+    finishIfAllCredited();
 }
 
 void LpmStreamRelay::readPair()
@@ -86,10 +89,18 @@ void LpmStreamRelay::sourceEnded(bool ok, const QString &why)
 
 void LpmStreamRelay::sendEndIfDone()
 {
-    if (m_finished || !m_pairEnded || !m_sourceKnown)
+    if (m_finished || m_endSent || !m_pairEnded || !m_sourceKnown)
         return;
+    m_endSent = true;
     Q_EMIT message(Message::streamEnd(m_id, m_sourceOk, m_sourceError));
-    finish();
+    finishIfAllCredited();
+}
+
+void LpmStreamRelay::finishIfAllCredited()
+{
+    // A failed source or a reader gone: nothing sent is worth waiting for.
+    if (m_endSent && (m_credit == StreamWindow || !m_sourceOk || m_readerGone))
+        finish();
 }
 
 bool LpmStreamRelay::deliver(const QByteArray &chunk)
@@ -127,14 +138,24 @@ void LpmStreamRelay::writePair()
         Q_EMIT message(Message::streamCredit(m_id, taken));
     m_notifier->setEnabled(!m_pending.isEmpty());
     if (m_pending.isEmpty() && m_inputEnded)
-        finish(); // closing our end is the reader's end of file
+        completeInput();
 }
 
-void LpmStreamRelay::endInput()
+void LpmStreamRelay::endInput(bool ok, const QString &why)
 {
+    if (m_finished || m_inputEnded) // one verdict per stream
+        return;
     m_inputEnded = true;
-    if (m_pending.isEmpty())
-        finish();
+    m_inputOk = ok;
+    m_inputError = why;
+    if (m_pending.isEmpty() || !ok) // a failed stream need not wait for its last bytes
+        completeInput();
+}
+
+void LpmStreamRelay::completeInput()
+{
+    Q_EMIT inputComplete(m_inputOk, m_inputError);
+    finish(); // closing our end is the reader's end of file
 }
 
 void LpmStreamRelay::abort()

@@ -18,9 +18,12 @@ class QSocketNotifier;
 // LpmStream work exactly as for local workers:
 //  - Sending: reads what the pump wrote into the pair while credit lasts, sends it as
 //    chunks, and once the pair's end of file and the pump's verdict are both in,
-//    sends the StreamEnd.
+//    sends the StreamEnd. It is finished only when every byte is credited too: then
+//    they are all in the reader's pair, which keeps them if this process exits.
 //  - Receiving: writes chunks into the pair, which LpmStream reads; credits what the
-//    kernel took; closes the pair once the StreamEnd came and every byte is in it.
+//    kernel took; once the StreamEnd came and every byte is in the pair, reports the
+//    sender's verdict (inputComplete()) and closes the pair. Aborted before that, it
+//    reports nothing, so the stream fails rather than end short.
 // Memory stays bounded both ways: a slow reader fills the pair, which withholds
 // credit, which stops the sender, whose pump then waits on its own pair.
 class LpmStreamRelay : public QObject
@@ -39,14 +42,19 @@ public:
     void sourceEnded(bool ok, const QString &why);
     // Receiving: bytes for the reader. False when the sender overran its window.
     bool deliver(const QByteArray &chunk);
-    // Receiving: the StreamEnd came; the pair closes once its bytes are in.
-    void endInput();
+    // Receiving: the StreamEnd came with the sender's verdict; the pair closes once
+    // its bytes are in.
+    void endInput(bool ok, const QString &why);
     // Stops at once, sending nothing more.
     void abort();
+    // Sending: the StreamEnd went out (only credit is awaited).
+    bool hasSentEnd() const { return m_endSent; }
 
 Q_SIGNALS:
     // A chunk, credit or StreamEnd for the channel.
     void message(const LpmIpc::Message &message);
+    // Receiving: every byte is in the pair; the sender's verdict.
+    void inputComplete(bool ok, const QString &why);
     // Nothing more will be relayed; the relay may be deleted.
     void finished();
 
@@ -54,6 +62,8 @@ private:
     void readPair();
     void writePair();
     void sendEndIfDone();
+    void finishIfAllCredited();
+    void completeInput();
     void finish();
 
     QUuid m_id;
@@ -65,7 +75,11 @@ private:
     bool m_sourceKnown = false;
     bool m_sourceOk = false;
     QString m_sourceError;
+    bool m_endSent = false;
+    bool m_readerGone = false;
     QByteArray m_pending;                   // Receiving: not yet in the pair
     bool m_inputEnded = false;
+    bool m_inputOk = false;
+    QString m_inputError;
     bool m_finished = false;
 };

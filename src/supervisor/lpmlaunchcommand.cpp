@@ -69,7 +69,10 @@ Command slurmCommand(const LpmLauncher &launcher, const LpmWorkerConfig &config,
     // One long-lived step per worker, sharing the job's resources with the others;
     // unbuffered, or srun would hold the channel's bytes back until a newline. Named,
     // so that a kill can find the step.
-    const QString step = QStringLiteral("lpm-%1-%2").arg(QString::fromLatin1(worker.token)).arg(worker.slot);
+    const QString step = QStringLiteral("lpm-%1-%2-%3")
+                                 .arg(QString::fromLatin1(worker.token))
+                                 .arg(worker.slot)
+                                 .arg(worker.launch);
     QStringList arguments{ QStringLiteral("--overlap"), QStringLiteral("-n1"), QStringLiteral("-N1"),
                            QStringLiteral("--quiet"), QStringLiteral("--unbuffered"),
                            QStringLiteral("--job-name=") + step };

@@ -28,6 +28,7 @@ struct Worker
 {
     int slot = 0;
     int count = 1;
+    quint64 launch = 0; // the pool's count of launches: tells steps of one slot apart
     QByteArray token;
     // ssh: the ControlPath its connection is shared through; empty: none.
     QString sshControlPath;

@@ -2,6 +2,7 @@
 
 #include "lpmlogging_p.h"
 
+#include <QtCore/qrandom.h>
 #include <QtCore/qregularexpression.h>
 
 LpmSlurmAllocation::LpmSlurmAllocation(const QProcessEnvironment &environment, const QStringList &options,
@@ -10,7 +11,7 @@ LpmSlurmAllocation::LpmSlurmAllocation(const QProcessEnvironment &environment, c
       m_environment(environment),
       m_options(options),
       m_tasks(qMax(1, tasks)),
-      m_name(QStringLiteral("lpm-") + QString::fromLatin1(token))
+      m_token(token)
 {
 }
 
@@ -33,6 +34,10 @@ void LpmSlurmAllocation::whenGranted(QObject *context, Granted granted)
 void LpmSlurmAllocation::ask()
 {
     m_released = false;
+    // A name of its own per request: a cancel of an earlier one cannot reach it.
+    m_name = QStringLiteral("lpm-%1-%2")
+                     .arg(QString::fromLatin1(m_token))
+                     .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
     m_salloc = new QProcess(this);
     m_salloc->setProcessEnvironment(m_environment);
     m_salloc->setProcessChannelMode(QProcess::MergedChannels);

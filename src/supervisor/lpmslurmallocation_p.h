@@ -39,7 +39,8 @@ private:
     QProcessEnvironment m_environment;
     QStringList m_options;
     int m_tasks;
-    QString m_name;
+    QByteArray m_token;
+    QString m_name; // the job's, per request
     QProcess *m_salloc = nullptr;
     QString m_job;
     QList<QPair<QPointer<QObject>, Granted>> m_waiting;

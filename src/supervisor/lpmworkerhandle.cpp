@@ -328,6 +328,11 @@ void LpmWorkerHandle::sampleHealth()
 {
     if (m_cpu)
         m_cpu->sample(LpmClock::nowNs());
+    if (m_load.remote) { // its figures are its reports: memory and age are judged on them
+        if (m_watch && m_hasBeenReady && !m_stopping)
+            m_watch->sample(m_health.rss);
+        return;
+    }
     const qint64 rss = m_statm ? m_statm->residentBytes() : -1;
     if (rss < 0)
         return;

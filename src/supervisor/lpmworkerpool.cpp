@@ -46,7 +46,10 @@ LpmWorkerPool::LpmWorkerPool(const LpmSupervisorConfig &config, QObject *parent)
       m_restartTimer(new QTimer(this)),
       m_backoffTimer(new QTimer(this)),
       m_healthTimer(new QTimer(this)),
-      m_token(newPoolToken())
+      m_token(newPoolToken()),
+      m_hasLocalLauncher(config.worker.launchers.isEmpty()
+                         || std::any_of(config.worker.launchers.cbegin(), config.worker.launchers.cend(),
+                                        [](const LpmLauncher &launcher) { return !launcher.isRemote(); }))
 {
     m_clock.start();
     m_restartTimer->setSingleShot(true);
@@ -198,7 +201,7 @@ LpmWorkerHandle *LpmWorkerPool::spawn(int slot)
 void LpmWorkerPool::startRemote(LpmWorkerHandle *worker, const LpmLauncher &launcher)
 {
     worker->startRemote(m_config.worker, launcher.kind(), m_token);
-    LpmLaunchCommand::Worker remote{ worker->slot(), m_targetCount, m_token, {}, {} };
+    LpmLaunchCommand::Worker remote{ worker->slot(), m_targetCount, ++m_remoteLaunches, m_token, {}, {} };
     if (launcher.kind() == LpmLauncher::Kind::Ssh) {
         if (!m_ssh)
             m_ssh = std::make_unique<LpmSshMultiplexer>();
@@ -490,16 +493,7 @@ LpmLauncher LpmWorkerPool::launcherFor(int slot) const
     return launchers.isEmpty() ? LpmLauncher::local() : launchers.at(slot % launchers.size());
 }
 
-bool LpmWorkerPool::canHaveLocalWorkers() const
-{
-    const int slots = qMax(m_targetCount, m_config.worker.maxCount);
-    const int distinct = qMax<qsizetype>(1, m_config.worker.launchers.size());
-    for (int slot = 0; slot < qMin(slots, distinct); ++slot) {
-        if (!launcherFor(slot).isRemote())
-            return true;
-    }
-    return false;
-}
+
 
 void LpmWorkerPool::stopTimers()
 {

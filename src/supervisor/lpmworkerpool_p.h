@@ -83,9 +83,9 @@ public:
     void releaseStartHelpers();
     // How the worker in slot is started (LpmWorkerConfig::launchers).
     LpmLauncher launcherFor(int slot) const;
-    // Whether a slot the pool may fill starts a local worker: the only kind that can
-    // take a socket or a shared server.
-    bool canHaveLocalWorkers() const;
+    // Whether a launcher is local: only a local worker can take a socket or a shared
+    // server. Thread-safe.
+    bool canHaveLocalWorkers() const { return m_hasLocalLauncher; }
     // Shares a listening server (fd, ours from now on) with every worker, now and later.
     void shareServer(const QByteArray &body, int fd);
 
@@ -156,6 +156,8 @@ private:
     const QByteArray m_token;
     std::unique_ptr<LpmSshMultiplexer> m_ssh;
     LpmSlurmAllocation *m_slurmJob = nullptr; // ours, when not run inside a job
+    quint64 m_remoteLaunches = 0;
+    const bool m_hasLocalLauncher; // read from any thread (enqueue with a socket)
     // A template that dies takes every worker it forked along: one restart is charged
     // for it, and the other slots it emptied are refilled free (Slot::freeRefill).
     quint64 m_chargedTemplateLoss = 0;

@@ -32,15 +32,17 @@ void LpmWorkerWatch::started(qint64 pid)
     m_age.start();
 }
 
-void LpmWorkerWatch::sample()
+void LpmWorkerWatch::sample(qint64 reportedRss)
 {
     if (m_maxAge > 0 && m_age.isValid() && m_age.elapsed() > m_maxAge)
         due(QStringLiteral("it is older than %1 ms").arg(m_maxAge));
     if (m_maxMemory > 0 && m_pid > 0 && !m_due) {
-        const qint64 pss = LpmStatmReader::proportionalBytes(m_pid);
-        if (pss > m_maxMemory)
-            due(QStringLiteral("its PSS of %1 MiB is above %2 MiB")
-                        .arg(double(pss) / (1 << 20), 0, 'f', 1)
+        const bool reported = reportedRss >= 0;
+        const qint64 bytes = reported ? reportedRss : LpmStatmReader::proportionalBytes(m_pid);
+        if (bytes > m_maxMemory)
+            due(QStringLiteral("its %1 of %2 MiB is above %3 MiB")
+                        .arg(reported ? QStringLiteral("reported RSS") : QStringLiteral("PSS"))
+                        .arg(double(bytes) / (1 << 20), 0, 'f', 1)
                         .arg(double(m_maxMemory) / (1 << 20), 0, 'f', 1));
     }
 }

@@ -27,8 +27,9 @@ public:
         if (m_recycleAfter > 0 && handled >= m_recycleAfter)
             due(QStringLiteral("it answered %1 requests").arg(handled));
     }
-    // Memory and age, every health sample.
-    void sample();
+    // Memory and age, every health sample. reportedRss >= 0: the worker's own figure
+    // (a remote worker's, whose process is not here), judged instead of its PSS.
+    void sample(qint64 reportedRss = -1);
     // Only a worker holding work is judged: an idle one may block its loop freely.
     void setHoldingWork(bool holding);
     // Anything from the worker (a pong, an answer, a health report) shows that its

@@ -53,7 +53,6 @@ namespace {
 LpmWorkerPrivate::InheritedChannel takeStdio()
 {
     LpmWorkerPrivate::InheritedChannel channel;
-    std::fflush(stdout);
     channel.stdioIn = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
     channel.stdioOut = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     if (channel.stdioIn < 0 || channel.stdioOut < 0) {
@@ -61,8 +60,16 @@ LpmWorkerPrivate::InheritedChannel takeStdio()
                      std::strerror(errno));
         std::exit(2);
     }
+    // A launcher that merged stderr into stdout would have it write into the frames
+    // too: then neither goes anywhere.
+    struct stat out, err;
+    const bool merged = ::fstat(STDOUT_FILENO, &out) == 0 && ::fstat(STDERR_FILENO, &err) == 0
+            && out.st_dev == err.st_dev && out.st_ino == err.st_ino;
+    const int nothing = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (merged && nothing >= 0)
+        ::dup2(nothing, STDERR_FILENO);
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
-    const int nothing = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    std::fflush(stdout); // what was printed before now goes to stderr, not the channel
     if (nothing >= 0) {
         ::dup2(nothing, STDIN_FILENO);
         ::close(nothing);
