@@ -63,6 +63,32 @@ QList<qint64> sshMasters()
     return masters;
 }
 
+bool allReady(const LpmSupervisor &supervisor)
+{
+    const QList<LpmWorkerStatus> workers = supervisor.workers();
+    return std::all_of(workers.cbegin(), workers.cend(),
+                       [](const LpmWorkerStatus &w) { return w.state() == LpmWorkerStatus::State::Ready; });
+}
+
+// Established TCP connections from this machine to port (client ends only).
+int connectionsTo(int port)
+{
+    int count = 0;
+    for (const char *table : { "/proc/net/tcp", "/proc/net/tcp6" }) {
+        QFile file{ QString::fromLatin1(table) };
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        file.readLine(); // header
+        while (!file.atEnd()) {
+            const QList<QByteArray> fields = file.readLine().simplified().split(' ');
+            if (fields.size() > 3 && fields.at(3) == "01"
+                && fields.at(2).split(':').value(1).toInt(nullptr, 16) == port)
+                ++count;
+        }
+    }
+    return count;
+}
+
 // A launcher that is only a process relaying stdio: sh runs the command it is given.
 LpmLauncher shellCommand(const QString &before = {})
 {
@@ -599,6 +625,19 @@ void tst_Remote::workersOnOneHostShareAConnection()
         const QList<qint64> found = sshMasters();
         masters = QSet<qint64>(found.cbegin(), found.cend());
         QCOMPARE(masters.size(), 1);
+        // All three started together, yet one connection serves them: the others
+        // waited for it rather than each making their own.
+        QCOMPARE(connectionsTo(m_loopback.port()), 1);
+        // A respawn goes through it too.
+        QSignalSpy exits(&supervisor, &LpmSupervisor::workerExited);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("exited")));
+        supervisor.enqueue(op(QStringLiteral("crash")));
+        QTRY_VERIFY_WITH_TIMEOUT(!exits.isEmpty(), LongWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), LpmSupervisor::State::Online, LongWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(supervisor.workers().size() == 3 && allReady(supervisor), LongWaitMs);
+        const auto after = supervisor.enqueue(QVariantMap{});
+        QVERIFY(waitFor(after));
+        QCOMPARE(connectionsTo(m_loopback.port()), 1);
     }
     // The pool ended its master with itself.
     QTRY_VERIFY_WITH_TIMEOUT(std::none_of(masters.cbegin(), masters.cend(), [](qint64 pid) { return isAlive(pid); }),
@@ -653,7 +692,8 @@ void tst_Remote::outsideAJobThePoolAllocatesItsOwn()
     };
     QCOMPARE(poolJobs().size(), 0);
     {
-        LpmSupervisorConfig config = configWith(LpmLauncher::slurm({}, { QStringLiteral("--time=10") }), 2);
+        // --quiet keeps salloc from naming the job: the pool finds it by its name.
+        LpmSupervisorConfig config = configWith(LpmLauncher::slurm({}, { QStringLiteral("--time=10"), QStringLiteral("--quiet") }), 2);
         config.worker.environment = m_slurm.environmentWithoutJob();
         LpmSupervisor supervisor(config);
         QSet<qint64> spawned;

@@ -8,6 +8,7 @@
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qjsondocument.h>
+#include <QtCore/qprocess.h>
 
 #include <cstdio>
 
@@ -40,13 +41,16 @@ int main(int argc, char **argv)
     const QCommandLineOption sshOption(QStringLiteral("ssh"),
                                        QStringLiteral("Run the workers on HOST through ssh (keys, ~/.ssh/config)."),
                                        QStringLiteral("host"));
+    const QCommandLineOption sshOptionsOption(QStringLiteral("ssh-options"),
+                                              QStringLiteral("Options for ssh, as on its command line (\"-p 2222 -i key\")."),
+                                              QStringLiteral("options"));
     const QCommandLineOption remoteProgramOption(QStringLiteral("remote-program"),
                                                  QStringLiteral("The worker's path on that host (default: this one's)."),
                                                  QStringLiteral("path"));
     const QCommandLineOption slurmOption(QStringLiteral("slurm"),
                                          QStringLiteral("Run each worker as a step of a Slurm job: the one this runs "
                                                         "in, or one it asks for."));
-    parser.addOptions({ waitOption, delayOption, sshOption, remoteProgramOption, slurmOption });
+    parser.addOptions({ waitOption, delayOption, sshOption, sshOptionsOption, remoteProgramOption, slurmOption });
     parser.process(app);
 
     LpmSupervisorConfig config;
@@ -54,7 +58,9 @@ int main(int argc, char **argv)
     config.worker.arguments = { parser.value(delayOption) };
     config.worker.count = 2;
     if (parser.isSet(sshOption))
-        config.worker.launchers = { LpmLauncher::ssh(parser.value(sshOption), {}, parser.value(remoteProgramOption)) };
+        config.worker.launchers = { LpmLauncher::ssh(parser.value(sshOption),
+                                                     QProcess::splitCommand(parser.value(sshOptionsOption)),
+                                                     parser.value(remoteProgramOption)) };
     else if (parser.isSet(slurmOption))
         config.worker.launchers = { LpmLauncher::slurm() };
     LpmSupervisor supervisor(config);

@@ -51,8 +51,12 @@ void LpmSlurmAllocation::ask()
                 QRegularExpression(QStringLiteral("Granted job allocation (\\d+)")).match(said);
         m_salloc->deleteLater();
         m_salloc = nullptr;
-        if (status == QProcess::NormalExit && code == 0 && granted.hasMatch())
-            answer(granted.captured(1), {});
+        const bool ok = status == QProcess::NormalExit && code == 0;
+        QString job = granted.hasMatch() ? granted.captured(1) : QString();
+        if (ok && job.isEmpty())
+            job = jobByName(); // granted quietly (--quiet among the options)
+        if (ok && !job.isEmpty())
+            answer(job, {});
         else
             answer({}, QStringLiteral("salloc did not grant a job: %1").arg(said.isEmpty() ? QStringLiteral("no output") : said));
     });
@@ -65,6 +69,20 @@ void LpmSlurmAllocation::ask()
         answer({}, why);
     });
     m_salloc->start(QStringLiteral("salloc"), arguments);
+}
+
+QString LpmSlurmAllocation::jobByName() const
+{
+    QProcess squeue;
+    squeue.setProcessEnvironment(m_environment);
+    squeue.start(QStringLiteral("squeue"), { QStringLiteral("-h"), QStringLiteral("--name=") + m_name,
+                                             QStringLiteral("-o"), QStringLiteral("%i") });
+    if (!squeue.waitForFinished(5000)) { // a rare path (salloc said nothing): bounded
+        squeue.kill();
+        squeue.waitForFinished(1000);
+        return {};
+    }
+    return QString::fromLocal8Bit(squeue.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0).trimmed();
 }
 
 void LpmSlurmAllocation::answer(const QString &job, const QString &failure)

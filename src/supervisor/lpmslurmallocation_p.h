@@ -35,6 +35,8 @@ public:
 private:
     void ask();
     void answer(const QString &job, const QString &failure);
+    // The granted job's id by its name, when salloc did not say it.
+    QString jobByName() const;
 
     QProcessEnvironment m_environment;
     QStringList m_options;

@@ -1,6 +1,7 @@
 #include "lpmsshmultiplexer_p.h"
 
 #include "lpmlogging_p.h"
+#include "lpmworkerhandle_p.h"
 
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
@@ -42,6 +43,41 @@ QString LpmSshMultiplexer::controlPathFor(const LpmLauncher &launcher)
     return QDir(m_directory->path()).filePath(QStringLiteral("m%1").arg(index));
 }
 
+void LpmSshMultiplexer::whenShareable(const QString &controlPath, LpmWorkerHandle *worker,
+                                      std::function<void()> launch)
+{
+    if (controlPath.isEmpty() || QFile::exists(controlPath)) { // no sharing, or a master is up
+        launch();
+        return;
+    }
+    Connection &connection = m_connections[controlPath];
+    if (connection.maker) { // being made: wait for it
+        connection.waiting.append({ worker, std::move(launch) });
+        return;
+    }
+    connection.maker = worker; // this one's ssh becomes the master
+    QObject::connect(worker, &LpmWorkerHandle::stateChanged, worker,
+                     [this, controlPath](LpmWorkerHandle::State state) {
+                         if (state == LpmWorkerHandle::State::Ready || state == LpmWorkerHandle::State::Exited)
+                             releaseWaiting(controlPath);
+                     });
+    launch();
+}
+
+void LpmSshMultiplexer::releaseWaiting(const QString &controlPath)
+{
+    const auto found = m_connections.find(controlPath);
+    if (found == m_connections.end())
+        return;
+    const auto waiting = std::exchange(found->waiting, {});
+    m_connections.erase(found);
+    // Through the master now; if it never came up, each connects (and may make one).
+    for (const auto &[worker, launch] : waiting) {
+        if (worker)
+            launch();
+    }
+}
+
 void LpmSshMultiplexer::endAll()
 {
     if (!m_directory || !m_directory->isValid())
@@ -63,5 +99,6 @@ void LpmSshMultiplexer::endAll()
         }
     }
     m_launchers.clear();
+    m_connections.clear();
     m_directory.reset();
 }

@@ -206,6 +206,12 @@ void LpmWorkerPool::startRemote(LpmWorkerHandle *worker, const LpmLauncher &laun
         if (!m_ssh)
             m_ssh = std::make_unique<LpmSshMultiplexer>();
         remote.sshControlPath = m_ssh->controlPathFor(launcher);
+        const LpmLaunchCommand::Command command = LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote);
+        m_ssh->whenShareable(remote.sshControlPath, worker, [worker = QPointer<LpmWorkerHandle>(worker), command] {
+            if (worker)
+                worker->launch(command);
+        });
+        return;
     }
     if (launcher.kind() != LpmLauncher::Kind::Slurm) {
         worker->launch(LpmLaunchCommand::forLauncher(launcher, m_config.worker, remote));
