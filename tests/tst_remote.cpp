@@ -147,6 +147,8 @@ private:
     bool available(const QString &why, const char *what);
     // A pool of workers through the row's launcher; false when it is not available.
     bool remoteConfig(const QString &kind, int workers, LpmSupervisorConfig *config);
+    // The Slurm jobs pools asked for (not the fixture's own).
+    QStringList poolJobs() const;
 
     SshFixture m_loopback;
     SshFixture m_isolated;
@@ -645,6 +647,15 @@ void tst_Remote::workersOnOneHostShareAConnection()
     QTRY_VERIFY_WITH_TIMEOUT(processesMarked(m_marker).isEmpty(), LongWaitMs);
 }
 
+QStringList tst_Remote::poolJobs() const
+{
+    QStringList jobs = m_slurm.jobs();
+    jobs.removeIf([](const QString &line) {
+        return !line.contains(QLatin1String(" lpm-")) || line.endsWith(QLatin1String(" lpm-tests"));
+    });
+    return jobs;
+}
+
 void tst_Remote::slurmWorkersAreLongLivedSteps()
 {
     if (!available(m_slurmWhy, "Slurm"))
@@ -683,13 +694,6 @@ void tst_Remote::outsideAJobThePoolAllocatesItsOwn()
 {
     if (!available(m_slurmWhy, "Slurm"))
         return;
-    const auto poolJobs = [this] {
-        QStringList jobs = m_slurm.jobs();
-        jobs.removeIf([](const QString &line) {
-            return !line.contains(QLatin1String(" lpm-")) || line.endsWith(QLatin1String(" lpm-tests"));
-        });
-        return jobs;
-    };
     QCOMPARE(poolJobs().size(), 0);
     {
         // --quiet keeps salloc from naming the job: the pool finds it by its name.
@@ -718,13 +722,6 @@ void tst_Remote::aPendingAllocationIsWithdrawn()
 {
     if (!available(m_slurmWhy, "Slurm"))
         return;
-    const auto poolJobs = [this] {
-        QStringList jobs = m_slurm.jobs();
-        jobs.removeIf([](const QString &line) {
-            return !line.contains(QLatin1String(" lpm-")) || line.endsWith(QLatin1String(" lpm-tests"));
-        });
-        return jobs;
-    };
     // A job that will not start for an hour: its workers wait for it, time out, are
     // replaced and wait again; a kill ends them at once and withdraws the request.
     LpmSupervisorConfig config = configWith(LpmLauncher::slurm({}, { QStringLiteral("--begin=now+3600") }), 2);
