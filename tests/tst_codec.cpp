@@ -409,6 +409,10 @@ void tst_Codec::undecodableBodyRejected_data()
     // (one of another version decodes as far as its version, for the channel to name it)
     QTest::newRow("hello: too few fields") << int(MessageType::Hello)
                                            << QByteArray("\x81", 1) + char(ProtocolVersion);
+    QTest::newRow("hello: version below qint64") << int(MessageType::Hello)
+                                                 << QByteArray("\x83\x3b\x80\0\0\0\0\0\0\0\x01\x40", 12);
+    QTest::newRow("health: rss above qint64") << int(MessageType::Health)
+                                              << QByteArray("\x83\x1b\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01", 12);
     QTest::newRow("ready: too many fields") << int(MessageType::Ready) << QByteArray("\x81\x01", 2);
     const QByteArray response = QByteArray("\x83", 1) + id + QByteArray("\x00", 1); // id, no attachment
     QTest::newRow("request: short id") << int(MessageType::Request) << QByteArray("\x85\x42\x01\x02\x00\x00\x40\xf6", 8);

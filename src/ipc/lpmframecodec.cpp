@@ -8,6 +8,8 @@
 #include <QtCore/qcborstreamreader.h>
 #include <QtCore/qendian.h>
 
+#include <limits>
+
 namespace LpmIpc {
 
 namespace {
@@ -145,7 +147,20 @@ bool readInt(QCborStreamReader &r, qint64 *out)
 {
     if (!r.isInteger())
         return false;
-    *out = r.toInteger();
+    // CBOR integers reach 64 bits of magnitude either way; only what fits a qint64 is
+    // taken (toInteger() would overflow on the rest).
+    constexpr quint64 Max = quint64(std::numeric_limits<qint64>::max());
+    if (r.isUnsignedInteger()) {
+        const quint64 value = r.toUnsignedInteger();
+        if (value > Max)
+            return false;
+        *out = qint64(value);
+    } else {
+        const quint64 magnitude = quint64(r.toNegativeInteger()); // -1 - n: n + 1, 0 for 2^64
+        if (magnitude == 0 || magnitude - 1 > Max)
+            return false;
+        *out = -qint64(magnitude - 1) - 1;
+    }
     return r.next();
 }
 
