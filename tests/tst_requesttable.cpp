@@ -1,8 +1,10 @@
 // LpmRequestTable and LpmDeadlineQueue on plain data: the queue's order, who holds
 // what, deadlines in order whatever is added and removed, and a cancellation sweep
-// whose cost per call stays bounded and which still finds every cancelled request.
+// whose cost per call stays bounded and which still finds every cancelled request,
+// and the flat index under it against a reference map.
 
 #include "lpmdeadlinequeue_p.h"
+#include "lpmrequestindex_p.h"
 #include "lpmrequesttable_p.h"
 #include "lpmuuid_p.h"
 
@@ -44,6 +46,9 @@ private Q_SLOTS:
     void expiredRequestsComeFirst();
     void sweepFindsEveryCanceledRequestWithinBudget();
     void unfinishedRequestRejectsWhenDestroyed();
+    void indexAgreesWithAReferenceMap_data();
+    void indexAgreesWithAReferenceMap();
+    void indexGivesADrainedBurstsMemoryBack();
 };
 
 void tst_RequestTable::queueIsFifoAndSkipsEndedRequests()
@@ -309,3 +314,66 @@ void tst_RequestTable::unfinishedRequestRejectsWhenDestroyed()
 
 QTEST_GUILESS_MAIN(tst_RequestTable)
 #include "tst_requesttable.moc"
+
+void tst_RequestTable::indexAgreesWithAReferenceMap_data()
+{
+    QTest::addColumn<bool>("randomIds");
+    QTest::newRow("random v4 ids") << true;
+    // Ids a worker might make up: nearly all bits equal, so only the mixing spreads them.
+    QTest::newRow("sequential ids") << false;
+}
+
+void tst_RequestTable::indexAgreesWithAReferenceMap()
+{
+    QFETCH(bool, randomIds);
+    LpmRequestIndex index;
+    std::map<QUuid, LpmPendingRequest *> reference;
+    std::vector<QUuid> known; // present and taken ones, to look up both
+    QRandomGenerator random(20261202);
+    uint next = 0;
+    const auto makeId = [&] {
+        return randomIds ? LpmUuid::createV4() : QUuid(next++, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    };
+    for (int step = 0; step < 60000; ++step) {
+        // Grow for a while, then drain, then grow again: every path of growth,
+        // shifting back and shrinking is walked.
+        const bool growing = (step / 15000) % 2 == 0;
+        const bool insert = reference.empty() || random.bounded(100) < (growing ? 70 : 30);
+        if (insert) {
+            auto r = std::make_unique<LpmPendingRequest>(makeId(), step, -1, 0);
+            const QUuid id = r->id;
+            LpmPendingRequest *raw = index.insert(std::move(r));
+            reference.emplace(id, raw);
+            known.push_back(id);
+        } else {
+            auto it = reference.begin();
+            std::advance(it, random.bounded(int(qMin<size_t>(reference.size(), 64))));
+            std::unique_ptr<LpmPendingRequest> taken = index.take(it->first);
+            QVERIFY(taken);
+            QCOMPARE(taken.get(), it->second);
+            reference.erase(it);
+        }
+        QCOMPARE(index.size(), qsizetype(reference.size()));
+        const QUuid &probe = known[random.bounded(int(known.size()))];
+        const auto expected = reference.find(probe);
+        QCOMPARE(index.find(probe), expected == reference.end() ? nullptr : expected->second);
+    }
+    for (const auto &[id, request] : reference)
+        QCOMPARE(index.find(id), request);
+    QCOMPARE(index.take(QUuid::createUuid()), nullptr);
+    QCOMPARE(qsizetype(index.takeAll().size()), qsizetype(reference.size()));
+    QVERIFY(index.isEmpty());
+    QCOMPARE(index.find(known.front()), nullptr);
+}
+
+void tst_RequestTable::indexGivesADrainedBurstsMemoryBack()
+{
+    LpmRequestIndex index;
+    std::vector<QUuid> ids;
+    for (int i = 0; i < 100000; ++i)
+        ids.push_back(index.insert(request(i))->id);
+    QVERIFY(index.slotCount() >= 100000 * 4 / 3);
+    for (const QUuid &id : ids)
+        QVERIFY(index.take(id));
+    QVERIFY2(index.slotCount() <= 64, qPrintable(QString::number(index.slotCount())));
+}

@@ -9,24 +9,19 @@ LpmRequestTable::~LpmRequestTable()
 
 LpmPendingRequest *LpmRequestTable::insert(std::unique_ptr<LpmPendingRequest> request)
 {
-    LpmPendingRequest *raw = request.get();
-    m_requests.emplace(raw->id, std::move(request));
-    return raw;
+    return m_requests.insert(std::move(request));
 }
 
 LpmPendingRequest *LpmRequestTable::find(const QUuid &id) const
 {
-    const auto it = m_requests.find(id);
-    return it == m_requests.end() ? nullptr : it->second.get();
+    return m_requests.find(id);
 }
 
 std::unique_ptr<LpmPendingRequest> LpmRequestTable::take(const QUuid &id)
 {
-    const auto it = m_requests.find(id);
-    if (it == m_requests.end())
+    std::unique_ptr<LpmPendingRequest> request = m_requests.take(id);
+    if (!request)
         return nullptr;
-    std::unique_ptr<LpmPendingRequest> request = std::move(it->second);
-    m_requests.erase(it);
     if (request->queued) {
         request->queued = false;
         addQueued(-1); // its id stays in the queue and is skipped as stale
@@ -98,12 +93,11 @@ std::vector<std::unique_ptr<LpmPendingRequest>> LpmRequestTable::takeAll()
 {
     std::vector<std::unique_ptr<LpmPendingRequest>> taken = takeQueued();
     m_deadlines.clear();
-    for (auto &entry : m_requests) {
+    for (std::unique_ptr<LpmPendingRequest> &request : m_requests.takeAll()) {
         // holderOf() still tells, so the caller can tell the workers.
-        entry.second->heldPrev = entry.second->heldNext = nullptr;
-        taken.push_back(std::move(entry.second));
+        request->heldPrev = request->heldNext = nullptr;
+        taken.push_back(std::move(request));
     }
-    m_requests.clear();
     m_newestHeld.clear();
     m_heldCounts.clear();
     return taken;
@@ -182,23 +176,22 @@ LpmPendingRequest *LpmRequestTable::expiredAt(qint64 now) const
 std::vector<QUuid> LpmRequestTable::canceledIds(int budget)
 {
     std::vector<QUuid> ids;
-    const size_t buckets = m_requests.bucket_count();
-    if (m_requests.empty() || buckets == 0)
+    const qsizetype slots = m_requests.slotCount();
+    if (m_requests.isEmpty() || slots == 0)
         return ids;
-    // Buckets, not elements, are the cursor: erasing and inserting elsewhere never
-    // invalidates it. Empty buckets cost too, so they count against the budget.
+    // Slots are the cursor. Empty ones cost too, a quarter of a request each.
     int spent = 0;
-    for (size_t visited = 0; visited < buckets && spent < budget; ++visited) {
-        if (m_sweepBucket >= buckets)
-            m_sweepBucket = 0;
-        for (auto it = m_requests.cbegin(m_sweepBucket); it != m_requests.cend(m_sweepBucket); ++it) {
+    for (qsizetype visited = 0; visited < slots && spent < budget; ++visited) {
+        if (m_sweepSlot >= slots)
+            m_sweepSlot = 0;
+        if (const LpmPendingRequest *request = m_requests.requestInSlot(m_sweepSlot)) {
             ++spent;
-            if (it->second->isCanceledByCaller())
-                ids.push_back(it->first);
+            if (request->isCanceledByCaller())
+                ids.push_back(request->id);
+        } else if (visited % 4 == 3) {
+            ++spent;
         }
-        ++m_sweepBucket;
-        if (visited % 4 == 3)
-            ++spent;
+        ++m_sweepSlot;
     }
     return ids;
 }

@@ -5,6 +5,7 @@
 
 #include "lpmdeadlinequeue_p.h"
 #include "lpmpendingrequest_p.h"
+#include "lpmrequestindex_p.h"
 #include "lpmuuid_p.h"
 
 #include <atomic>
@@ -17,7 +18,7 @@
 
 // Every accepted request until its future ends, and where each stands: waiting in
 // the queue, or held by a worker. It is the one owner of "worker W holds request R";
-// a worker's handle only counts. Lookup by id is a hash; the queue is one FIFO per
+// a worker's handle only counts. Lookup by id is a flat hash (LpmRequestIndex); the queue is one FIFO per
 // priority, highest first (O(log p) for p distinct priorities, O(1) at both ends of
 // each); each worker's requests are linked through the requests, and deadlines are
 // a heap: no cost grows with the backlog. take() removes a request from all of them
@@ -77,7 +78,7 @@ private:
     }
     std::deque<QUuid> &levelFor(int priority);
 
-    std::unordered_map<QUuid, std::unique_ptr<LpmPendingRequest>, LpmUuidHash> m_requests;
+    LpmRequestIndex m_requests;
     // Ids waiting, per priority, highest first. The level of priority 0 stays when
     // empty, so the usual single-priority queue never allocates a level.
     std::map<int, std::deque<QUuid>, std::greater<int>> m_levels;
@@ -86,5 +87,5 @@ private:
     std::unordered_map<const LpmWorkerHandle *, LpmPendingRequest *> m_newestHeld;
     std::unordered_map<const LpmWorkerHandle *, int> m_heldCounts;
     LpmDeadlineQueue m_deadlines;
-    size_t m_sweepBucket = 0;
+    qsizetype m_sweepSlot = 0;
 };
