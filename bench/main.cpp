@@ -100,6 +100,7 @@ struct Options
     int queueMax = 1000000;
     qint64 soak = 1000000;
     int runs = 3;
+    bool floor = true; // --no-floor: LPM alone (to profile it)
     QSet<QString> only; // workloads to run ("W1".."W7", "SOAK"); empty: all but SOAK
     bool wants(const char *w) const { return only.isEmpty() || only.contains(QLatin1String(w)); }
     bool wantsSoak() const { return only.contains(QStringLiteral("SOAK")); }
@@ -536,8 +537,10 @@ int main(int argc, char **argv)
                                         QStringLiteral("list"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print raw values as JSON instead of a table."));
+    const QCommandLineOption noFloorOption(QStringLiteral("no-floor"),
+                                           QStringLiteral("Leave the socketpair floor out (to profile LPM alone)."));
     parser.addOptions({ workersOption, sequentialOption, pipelinedOption, streamOption, handoffsOption,
-                        queueOption, runsOption, soakOption, onlyOption, jsonOption });
+                        queueOption, runsOption, soakOption, onlyOption, jsonOption, noFloorOption });
     parser.process(app);
 
     Options opts;
@@ -548,6 +551,7 @@ int main(int argc, char **argv)
     opts.handoffs = qMax(1, parser.value(handoffsOption).toInt());
     opts.queueMax = qMax(10000, parser.value(queueOption).toInt());
     opts.runs = qMax(1, parser.value(runsOption).toInt());
+    opts.floor = !parser.isSet(noFloorOption);
     opts.soak = qMax<qint64>(1000, parser.value(soakOption).toLongLong());
     if (parser.isSet(onlyOption)) {
         for (const QString &w : parser.value(onlyOption).split(QLatin1Char(','), Qt::SkipEmptyParts))
@@ -570,7 +574,8 @@ int main(int argc, char **argv)
         if (opts.wants("W1") || opts.wants("W2") || opts.wants("W3") || opts.wants("W4")
             || opts.wants("W5") || opts.wants("W7") || opts.wants("W3B") || opts.wants("W8"))
             runPool(opts, &lpm);
-        runFloor(opts, &floor);
+        if (opts.floor)
+            runFloor(opts, &floor);
         if (opts.wants("W9"))
             runRecycling(opts, &lpm);
         if (remote)

@@ -4,10 +4,12 @@
 #include "lpmlogging_p.h"
 #include "lpmpipedevice_p.h"
 
+#include <QtCore/qbuffer.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qendian.h>
 #include <QtNetwork/qlocalsocket.h>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace LpmIpc;
@@ -37,13 +39,17 @@ LpmChannel::LpmChannel(QIODevice *device, QObject *parent, const LpmPoolToken &t
 
 LpmChannel *LpmChannel::overSocket(int descriptor, QObject *parent, const LpmPoolToken &token)
 {
-    auto *socket = new QLocalSocket;
-    if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
-        qCWarning(lcLpmIpc) << "cannot adopt channel descriptor" << descriptor << ":"
-                            << socket->errorString();
-        ::close(descriptor);
+    int type = 0;
+    socklen_t length = sizeof(type);
+    if (descriptor < 0 || ::getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &type, &length) != 0
+        || type != SOCK_STREAM) {
+        qCWarning(lcLpmIpc) << "cannot adopt channel descriptor" << descriptor
+                            << ": it is no connected stream socket";
+        if (descriptor >= 0)
+            ::close(descriptor);
+        return new LpmChannel(new QBuffer, parent, token); // never open: never connected
     }
-    return new LpmChannel(socket, parent, token);
+    return new LpmChannel(new LpmPipeDevice(descriptor), parent, token);
 }
 
 LpmChannel::~LpmChannel() = default;
@@ -52,6 +58,8 @@ bool LpmChannel::isConnected() const
 {
     if (m_closed || !m_device || !m_device->isOpen())
         return false;
+    if (auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data()))
+        return !pipe->hasEnded();
     if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()))
         return socket->state() == QLocalSocket::ConnectedState;
     return true;
@@ -185,10 +193,13 @@ void LpmChannel::readFrames()
         m_device->readAll(); // discard
         return;
     }
-    const QByteArray bytes = m_device->readAll();
+    auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data());
+    QByteArray bytes = pipe ? pipe->takeIncoming() : m_device->readAll();
     if (!m_helloReceived && m_firstBytes.size() < QuotedGreetingBytes)
         m_firstBytes += bytes.left(QuotedGreetingBytes - m_firstBytes.size());
-    m_reader.append(bytes);
+    QByteArray spent = m_reader.append(std::move(bytes));
+    if (pipe) // read into next time: steady traffic allocates nothing
+        pipe->reuseBuffer(std::move(spent));
     if (!m_helloReceived && m_firstBytes.size() >= FrameHeaderSize
         && qFromLittleEndian<quint32>(m_firstBytes.constData()) > MaxHelloFrame) {
         failGreeting(QStringLiteral("its first frame would be %1 bytes long, beyond the limit of %2 for a hello")

@@ -13,7 +13,7 @@ class LpmSharedRing;
 class QIODevice;
 
 // The framed message channel between a supervisor and a worker, over any open
-// byte device: a QLocalSocket on a socketpair for local workers, a launcher's
+// byte device: an LpmPipeDevice on a socketpair for local workers, or on a launcher's
 // stdin/stdout for others. It knows nothing of descriptors.
 //
 // Both ends send a Hello (protocol version and pid) first and expect one first;

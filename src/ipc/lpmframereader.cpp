@@ -18,6 +18,16 @@ void LpmFrameReader::append(const QByteArray &bytes)
         m_buffer.append(bytes);
 }
 
+QByteArray LpmFrameReader::append(QByteArray &&bytes)
+{
+    if (m_consumed == m_buffer.size()) { // read through: bytes become the buffer
+        m_consumed = 0;
+        return std::exchange(m_buffer, std::move(bytes));
+    }
+    append(std::as_const(bytes));
+    return std::move(bytes);
+}
+
 LpmFrameReader::Status LpmFrameReader::next(quint8 *type, QByteArrayView *body)
 {
     const qsizetype available = m_buffer.size() - m_consumed;

@@ -21,6 +21,9 @@ public:
     explicit LpmFrameReader(qsizetype maxFrameSize);
 
     void append(const QByteArray &bytes);
+    // The same, taking bytes over: returns whichever buffer is no longer needed (the
+    // one read through, or bytes once copied), for the caller to read into next.
+    QByteArray append(QByteArray &&bytes);
     Status next(quint8 *type, QByteArrayView *body);
 
     // The length the last Malformed frame announced.

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
@@ -61,6 +62,12 @@ LpmPipeDevice::LpmPipeDevice(int readDescriptor, int writeDescriptor, QObject *p
     open(QIODevice::ReadWrite | QIODevice::Unbuffered);
 }
 
+LpmPipeDevice::LpmPipeDevice(int socketDescriptor, QObject *parent)
+    : LpmPipeDevice(socketDescriptor, socketDescriptor, parent)
+{
+    m_isSocket = true;
+}
+
 LpmPipeDevice::~LpmPipeDevice()
 {
     close();
@@ -72,11 +79,14 @@ void LpmPipeDevice::close()
         m_readNotifier->setEnabled(false);
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
+    if (m_writeFd == m_readFd) // one socket: closed once
+        m_writeFd = -1;
     for (int *fd : { &m_readFd, &m_writeFd }) {
         if (*fd >= 0)
             ::close(std::exchange(*fd, -1));
     }
     m_outgoing.clear();
+    m_outgoingSent = 0;
     QIODevice::close();
 }
 
@@ -134,12 +144,38 @@ static ssize_t writeWithoutSigpipe(int fd, const char *data, size_t size)
     return n;
 }
 
+QByteArray LpmPipeDevice::takeIncoming()
+{
+    QByteArray taken = m_incomingRead == 0 ? std::exchange(m_incoming, QByteArray())
+                                           : m_incoming.mid(m_incomingRead);
+    m_incoming.resize(0);
+    m_incomingRead = 0;
+    return taken;
+}
+
+void LpmPipeDevice::reuseBuffer(QByteArray &&spent)
+{
+    if (m_incoming.isEmpty() && spent.isDetached() && spent.capacity() > m_incoming.capacity()) {
+        m_incoming = std::move(spent);
+        m_incoming.resize(0); // keeps its capacity
+        m_incomingRead = 0;
+    }
+}
+
 bool LpmPipeDevice::writeNow()
 {
-    while (!m_outgoing.isEmpty() && m_writeFd >= 0) {
-        const ssize_t n = writeWithoutSigpipe(m_writeFd, m_outgoing.constData(), size_t(m_outgoing.size()));
+    while (m_outgoingSent < m_outgoing.size() && m_writeFd >= 0) {
+        const char *data = m_outgoing.constData() + m_outgoingSent;
+        const size_t size = size_t(m_outgoing.size() - m_outgoingSent);
+        // A socket is told not to raise SIGPIPE; a pipe cannot be.
+        const ssize_t n = m_isSocket ? ::send(m_writeFd, data, size, MSG_NOSIGNAL)
+                                     : writeWithoutSigpipe(m_writeFd, data, size);
         if (n > 0) {
-            m_outgoing.remove(0, n);
+            m_outgoingSent += n;
+            if (m_outgoingSent == m_outgoing.size()) {
+                m_outgoing.resize(0); // keeps its capacity
+                m_outgoingSent = 0;
+            }
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -154,10 +190,10 @@ bool LpmPipeDevice::writeNow()
 
 void LpmPipeDevice::flushNow()
 {
-    const qsizetype before = m_outgoing.size();
+    const qint64 before = bytesToWrite();
     const bool ok = writeNow();
-    if (m_outgoing.size() < before)
-        Q_EMIT bytesWritten(before - m_outgoing.size());
+    if (bytesToWrite() < before)
+        Q_EMIT bytesWritten(before - bytesToWrite());
     if (!ok)
         endChannel();
 }
@@ -186,6 +222,11 @@ qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
 {
     if (m_ended || m_writeFd < 0)
         return -1;
+    if (m_outgoingSent > 0 && m_outgoingSent >= m_outgoing.size() / 2) {
+        // Most of it went out: drop that part now, at most once per half.
+        m_outgoing.remove(0, m_outgoingSent);
+        m_outgoingSent = 0;
+    }
     m_outgoing.append(data, size);
     m_writeNotifier->setEnabled(true); // out in the next pass, with whatever joins it
     return size;
@@ -193,12 +234,13 @@ qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
 
 bool LpmPipeDevice::waitForReadyRead(int msecs)
 {
-    if (bytesAvailable() > 0)
-        return true;
+    // Like QAbstractSocket: only bytes read now count, not ones already waiting (a
+    // caller that loops while this returns true must not spin on bytes it leaves).
     const QDeadlineTimer deadline(msecs);
     while (!m_ended && m_readFd >= 0) {
+        const qint64 before = bytesAvailable();
         const bool open = readNow();
-        if (bytesAvailable() > 0) {
+        if (bytesAvailable() > before) {
             Q_EMIT readyRead();
             if (!open)
                 endChannel();
@@ -216,14 +258,14 @@ bool LpmPipeDevice::waitForReadyRead(int msecs)
 
 bool LpmPipeDevice::waitForBytesWritten(int msecs)
 {
-    if (m_outgoing.isEmpty())
+    if (bytesToWrite() == 0)
         return false;
     const QDeadlineTimer deadline(msecs);
     while (!m_ended && m_writeFd >= 0) {
-        const qsizetype before = m_outgoing.size();
+        const qint64 before = bytesToWrite();
         const bool ok = writeNow();
-        if (m_outgoing.size() < before) {
-            Q_EMIT bytesWritten(before - m_outgoing.size());
+        if (bytesToWrite() < before) {
+            Q_EMIT bytesWritten(before - bytesToWrite());
             return true;
         }
         if (!ok) {

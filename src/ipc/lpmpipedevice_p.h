@@ -8,28 +8,40 @@
 
 class QSocketNotifier;
 
-// A sequential device over two descriptors, one read and one written: how a remote
-// worker talks to its launcher (ssh, srun), which gives it pipes as stdin and stdout.
-// Writes are buffered and go out when the descriptor takes them, from the event loop,
-// so that everything written in one pass leaves in one system call, as with
-// QLocalSocket. The end of the read descriptor (or an error on either) is the end of
-// the channel: readChannelFinished().
+// A sequential device over raw descriptors: two pipes, one read and one written (how
+// a remote worker talks to its launcher, ssh or srun, which gives it stdin and
+// stdout), or one connected stream socket (a local worker's socketpair). Writes are
+// buffered and go out when the descriptor takes them, from the event loop, so that
+// everything written in one pass leaves in one system call. Reads land in one buffer
+// that a reader can take whole and give back (takeIncoming(), reuseBuffer()): under
+// a pipelined load QLocalSocket's ring buffer allocated, copied and freed a large
+// block per read, which cost more than the system calls. The end of the read
+// descriptor (or an error on either) is the end of the channel: readChannelFinished().
 class LpmPipeDevice : public QIODevice
 {
     Q_OBJECT
 public:
     // Takes both descriptors over; they are made non-blocking.
     LpmPipeDevice(int readDescriptor, int writeDescriptor, QObject *parent = nullptr);
+    // Takes a connected stream socket over, read and written both.
+    explicit LpmPipeDevice(int socketDescriptor, QObject *parent = nullptr);
     ~LpmPipeDevice() override;
 
     bool isSequential() const override { return true; }
     qint64 bytesAvailable() const override;
-    qint64 bytesToWrite() const override { return m_outgoing.size(); }
+    qint64 bytesToWrite() const override { return m_outgoing.size() - m_outgoingSent; }
     bool waitForReadyRead(int msecs) override;
     bool waitForBytesWritten(int msecs) override;
     void close() override;
     // Writes what the descriptor takes now, without waiting.
     void flushNow();
+    // The peer's end was seen (or a descriptor failed): nothing more will come or go.
+    bool hasEnded() const { return m_ended; }
+    // Every byte read and not yet handed out, without a copy; empty when none.
+    QByteArray takeIncoming();
+    // A buffer the caller is done with, kept (if nobody else shares it) for the next
+    // read, so that steady traffic allocates nothing.
+    void reuseBuffer(QByteArray &&spent);
 
 protected:
     qint64 readData(char *data, qint64 maxSize) override;
@@ -43,11 +55,13 @@ private:
     void endChannel();
 
     int m_readFd = -1;
-    int m_writeFd = -1;
+    int m_writeFd = -1; // equal to m_readFd for a socket
+    bool m_isSocket = false;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_incoming;
     qsizetype m_incomingRead = 0; // bytes of m_incoming already handed out
     QByteArray m_outgoing;
+    qsizetype m_outgoingSent = 0; // bytes of m_outgoing already written
     bool m_ended = false;
 };
