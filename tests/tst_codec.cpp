@@ -70,6 +70,10 @@ private Q_SLOTS:
     void undecodableBodyRejected();
     void trailingBytesRejected();
     void uuidsAreVersion4AndDistinct();
+    void rawCborDecodes_data();
+    void rawCborDecodes();
+    void rawCborRefused_data();
+    void rawCborRefused();
 };
 
 void tst_Codec::payloadRoundTrip_data()
@@ -467,4 +471,67 @@ void tst_Codec::uuidsAreVersion4AndDistinct()
 }
 
 QTEST_GUILESS_MAIN(tst_Codec)
+// CBOR other writers may produce, decoded from its bytes: the reader is not tied to
+// what LpmCborWriter happens to write.
+void tst_Codec::rawCborDecodes_data()
+{
+    QTest::addColumn<QByteArray>("cbor");
+    QTest::addColumn<QVariant>("expected");
+    QTest::newRow("half float 1.0") << QByteArray("\xf9\x3c\x00", 3) << QVariant(1.0);
+    QTest::newRow("half float -2.5") << QByteArray("\xf9\xc1\x00", 3) << QVariant(-2.5);
+    QTest::newRow("single float 1.5") << QByteArray("\xfa\x3f\xc0\x00\x00", 5) << QVariant(1.5f);
+    QTest::newRow("undefined") << QByteArray("\xf7", 1) << QVariant();
+    QTest::newRow("integer in a longer head than needed") << QByteArray("\x1b\0\0\0\0\0\0\0\x05", 9)
+                                                          << QVariant(5);
+    QTest::newRow("negative in one byte") << QByteArray("\x38\xff", 2) << QVariant(-256);
+    QTest::newRow("empty map") << QByteArray("\xa0", 1) << QVariant(QVariantMap());
+    QTest::newRow("text with a two-byte length") << (QByteArray("\x79\x00\x03", 3) + "abc")
+                                                 << QVariant(QStringLiteral("abc"));
+}
+
+void tst_Codec::rawCborDecodes()
+{
+    QFETCH(QByteArray, cbor);
+    QFETCH(QVariant, expected);
+    QVariant value;
+    QString error;
+    QVERIFY2(LpmPayloadCodec::decode(cbor, &value, &error), qPrintable(error));
+    QCOMPARE(value, expected);
+}
+
+void tst_Codec::rawCborRefused_data()
+{
+    QTest::addColumn<QByteArray>("cbor");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("indefinite array") << QByteArray("\x9f\x01\xff", 3) << QStringLiteral("invalid CBOR item");
+    QTest::newRow("indefinite text") << QByteArray("\x7f\x61\x61\xff", 4) << QStringLiteral("invalid CBOR item");
+    QTest::newRow("a lone break") << QByteArray("\xff", 1) << QStringLiteral("invalid CBOR item");
+    QTest::newRow("reserved head") << QByteArray("\x1c", 1) << QStringLiteral("invalid CBOR item");
+    QTest::newRow("head cut short") << QByteArray("\x1a\x00\x01", 3) << QStringLiteral("invalid CBOR item");
+    QTest::newRow("text longer than the data") << QByteArray("\x65" "abc", 4) << QStringLiteral("truncated text string");
+    QTest::newRow("bytes longer than the data") << QByteArray("\x5a\xff\xff\xff\xff\x00", 6)
+                                                << QStringLiteral("truncated byte string");
+    QTest::newRow("array longer than the data") << QByteArray("\x9b\x7f\xff\xff\xff\xff\xff\xff\xff", 9)
+                                                << QStringLiteral("longer than its frame");
+    QTest::newRow("map longer than the data") << QByteArray("\xa3\x61\x61\x01", 4) << QStringLiteral("longer than its frame");
+    QTest::newRow("map key not text") << QByteArray("\xa1\x01\x02", 3) << QStringLiteral("map key");
+    QTest::newRow("text not UTF-8") << QByteArray("\x62\xc3\x28", 3) << QStringLiteral("not UTF-8");
+    QTest::newRow("simple value 24") << QByteArray("\xf8\x20", 2) << QStringLiteral("simple type");
+    QTest::newRow("negative below qint64") << QByteArray("\x3b\x80\0\0\0\0\0\0\0", 9)
+                                           << QStringLiteral("below the 64-bit range");
+    QTest::newRow("unknown tag") << QByteArray("\xc2\x41\x01", 3) << QStringLiteral("unsupported CBOR tag 2");
+    QTest::newRow("array cut short") << QByteArray("\x83\x01\x02", 3) << QStringLiteral("longer than its frame");
+    QTest::newRow("array item missing") << QByteArray("\x82\x81\x01", 3) << QStringLiteral("invalid CBOR item");
+}
+
+void tst_Codec::rawCborRefused()
+{
+    QFETCH(QByteArray, cbor);
+    QFETCH(QString, reason);
+    QVariant value;
+    QString error;
+    QVERIFY(!LpmPayloadCodec::decode(cbor, &value, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
 #include "tst_codec.moc"

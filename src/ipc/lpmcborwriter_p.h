@@ -13,7 +13,7 @@
 // Appends CBOR (RFC 8949) items to a QByteArray. Every message and payload goes
 // through here on the hot path: QCborStreamWriter needs a QIODevice, and a QBuffer
 // per frame cost a tenth of a worker's time under load (measured with callgrind).
-// Reading stays with QCborStreamReader, which checks what peers send.
+// LpmCborReader reads it back.
 class LpmCborWriter
 {
 public:

@@ -5,7 +5,6 @@
 #include "lpmsharedring_p.h"
 #include "lpmuuid_p.h"
 
-#include <QtCore/qcborstreamreader.h>
 #include <QtCore/qendian.h>
 
 #include <limits>
@@ -143,54 +142,43 @@ bool writeFields(LpmCborWriter &w, const Message &m)
     return false;
 }
 
-bool readInt(QCborStreamReader &r, qint64 *out)
-{
-    if (!r.isInteger())
-        return false;
-    // CBOR integers reach 64 bits of magnitude either way; only what fits a qint64 is
-    // taken (toInteger() would overflow on the rest).
-    constexpr quint64 Max = quint64(std::numeric_limits<qint64>::max());
-    if (r.isUnsignedInteger()) {
-        const quint64 value = r.toUnsignedInteger();
-        if (value > Max)
-            return false;
-        *out = qint64(value);
-    } else {
-        const quint64 magnitude = quint64(r.toNegativeInteger()); // -1 - n: n + 1, 0 for 2^64
-        if (magnitude == 0 || magnitude - 1 > Max)
-            return false;
-        *out = -qint64(magnitude - 1) - 1;
-    }
-    return r.next();
-}
+using Major = LpmCborReader::Major;
 
-bool readId(QCborStreamReader &r, QUuid *out)
+bool readInt(LpmCborReader &r, qint64 *out)
 {
-    if (!r.isByteArray() || !r.isLengthKnown() || r.length() != 16)
+    // CBOR integers reach 64 bits of magnitude either way; only what fits a qint64 is
+    // taken.
+    constexpr quint64 Max = quint64(std::numeric_limits<qint64>::max());
+    LpmCborReader::Head head;
+    if (!r.peek(&head) || (head.major != Major::Unsigned && head.major != Major::Negative) || head.value > Max)
         return false;
-    char bytes[16];
-    const auto chunk = r.readStringChunk(bytes, sizeof(bytes));
-    if (chunk.status != QCborStreamReader::Ok || chunk.data != 16)
-        return false;
-    if (r.readStringChunk(nullptr, 0).status != QCborStreamReader::EndOfString)
-        return false;
-    *out = QUuid::fromRfc4122(QByteArrayView(bytes, sizeof(bytes)));
+    r.read(&head);
+    *out = head.major == Major::Unsigned ? qint64(head.value) : -1 - qint64(head.value);
     return true;
 }
 
-bool readText(QCborStreamReader &r, QString *out)
+bool readId(LpmCborReader &r, QUuid *out)
+{
+    QByteArrayView bytes;
+    if (!r.readString(Major::Bytes, &bytes) || bytes.size() != 16)
+        return false;
+    *out = QUuid::fromRfc4122(bytes);
+    return true;
+}
+
+bool readText(LpmCborReader &r, QString *out)
 {
     QString ignored;
     return LpmPayloadCodec::readText(r, out, &ignored);
 }
 
-bool readBytes(QCborStreamReader &r, QByteArray *out)
+bool readBytes(LpmCborReader &r, QByteArray *out)
 {
     QString ignored;
     return LpmPayloadCodec::readBytes(r, out, &ignored);
 }
 
-bool readAttachment(QCborStreamReader &r, Attachment *out)
+bool readAttachment(LpmCborReader &r, Attachment *out)
 {
     qint64 value = 0;
     if (!readInt(r, &value) || value < 0 || value > qint64(Attachment::Stream))
@@ -199,25 +187,39 @@ bool readAttachment(QCborStreamReader &r, Attachment *out)
     return true;
 }
 
-// Reads the blob table into m->blobs, copying out of incoming what lies there.
-bool readBlobTable(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QString *error)
+// The head of an array, and its length.
+bool readArrayHead(LpmCborReader &r, quint64 *length)
 {
-    if (!r.isArray() || !r.isLengthKnown() || r.length() > quint64(LpmPayloadCodec::MaxItems)
-        || !r.enterContainer())
+    LpmCborReader::Head head;
+    if (!r.peek(&head) || head.major != Major::Array)
+        return false;
+    r.read(&head);
+    *length = head.value;
+    return true;
+}
+
+// Reads the blob table into m->blobs, copying out of incoming what lies there.
+bool readBlobTable(LpmCborReader &r, Message *m, LpmSharedRing *incoming, QString *error)
+{
+    quint64 count = 0;
+    if (!readArrayHead(r, &count) || count > quint64(LpmPayloadCodec::MaxItems) || count > quint64(r.remaining()))
         return false;
     // What a frame's arrays may add up to, wherever they lie: the frame limit, as the
     // encode gate allows an honest sender. A peer cannot make us copy more.
     qint64 budget = MaxFrameSize;
-    while (r.hasNext()) {
+    for (quint64 i = 0; i < count; ++i) {
         QByteArray bytes;
-        if (r.isByteArray()) {
+        LpmCborReader::Head head;
+        if (!r.peek(&head))
+            return false;
+        if (head.major == Major::Bytes) {
             if (!readBytes(r, &bytes))
                 return false;
         } else {
             qint64 position = 0;
             qint64 size = 0;
-            if (!r.isArray() || !r.isLengthKnown() || r.length() != 2 || !r.enterContainer()
-                || !readInt(r, &position) || !readInt(r, &size) || r.hasNext() || !r.leaveContainer())
+            quint64 fields = 0;
+            if (!readArrayHead(r, &fields) || fields != 2 || !readInt(r, &position) || !readInt(r, &size))
                 return false;
             if (size > budget) {
                 *error = QStringLiteral("large byte arrays beyond the frame limit");
@@ -232,10 +234,10 @@ bool readBlobTable(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QS
         budget -= bytes.size();
         m->blobs.append(bytes);
     }
-    return r.leaveContainer();
+    return true;
 }
 
-bool decodeFields(QCborStreamReader &r, Message *m, LpmSharedRing *incoming, QString *error)
+bool decodeFields(LpmCborReader &r, Message *m, LpmSharedRing *incoming, QString *error)
 {
     switch (m->type) {
     case MessageType::Hello: {
@@ -340,24 +342,27 @@ bool decodeFrame(quint8 type, QByteArrayView body, Message *message, QString *er
         return false;
     }
     message->type = MessageType(type);
-    QCborStreamReader reader(body.data(), body.size());
-    QString detail;
-    if (message->type == MessageType::Hello && reader.isArray() && reader.isLengthKnown()
-        && reader.length() != quint64(fieldCount(MessageType::Hello)) && reader.enterContainer()
-        && reader.isUnsignedInteger()) {
+    LpmCborReader reader(body.data(), body.size());
+    quint64 fields = 0;
+    if (!readArrayHead(reader, &fields)) {
+        *error = QStringLiteral("undecodable %1 message").arg(typeName(message->type));
+        return false;
+    }
+    LpmCborReader::Head version;
+    if (message->type == MessageType::Hello && fields != quint64(fieldCount(MessageType::Hello))
+        && reader.peek(&version) && version.major == Major::Unsigned) {
         // Another version's hello may have other fields, but its version comes first:
         // enough for the receiver to say which version it met.
-        message->version = quint32(reader.toUnsignedInteger());
+        message->version = quint32(version.value);
         if (message->version != ProtocolVersion)
             return true;
         *error = QStringLiteral("undecodable hello message");
         return false;
     }
-    const bool ok = reader.isArray() && reader.isLengthKnown()
-            && reader.length() == quint64(fieldCount(message->type)) && reader.enterContainer()
-            && decodeFields(reader, message, incoming, &detail) && !reader.hasNext()
-            && reader.leaveContainer();
-    if (!ok || !LpmPayloadCodec::atCleanEnd(reader, body.size())) {
+    QString detail;
+    const bool ok = fields == quint64(fieldCount(message->type))
+            && decodeFields(reader, message, incoming, &detail) && reader.atEnd();
+    if (!ok) {
         *error = QStringLiteral("undecodable %1 message%2")
                          .arg(typeName(message->type),
                               detail.isEmpty() ? QString() : QStringLiteral(": ") + detail);

@@ -3,7 +3,9 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
-#include <QtCore/qcborstreamreader.h>
+#include "lpmcborreader_p.h"
+
+#include <QtCore/qcborcommon.h>
 #include <QtCore/qstring.h>
 #include <QtCore/qvariant.h>
 
@@ -59,14 +61,11 @@ bool append(QByteArray &out, const QVariant &value, QString *error, bool *tooMan
 
 // Reads one CBOR item, its blob references resolved from blobs. On failure returns
 // false and sets error.
-bool read(QCborStreamReader &reader, QVariant *value, QString *error, const Blobs *blobs = nullptr);
+bool read(LpmCborReader &reader, QVariant *value, QString *error, const Blobs *blobs = nullptr);
 
 // One text or byte string, on its own (message fields use these too).
-bool readText(QCborStreamReader &reader, QString *text, QString *error);
-bool readBytes(QCborStreamReader &reader, QByteArray *bytes, QString *error);
-
-// True when reader consumed exactly size bytes without error.
-bool atCleanEnd(QCborStreamReader &reader, qsizetype size);
+bool readText(LpmCborReader &reader, QString *text, QString *error);
+bool readBytes(LpmCborReader &reader, QByteArray *bytes, QString *error);
 
 // Convenience: one payload in a byte array of its own.
 bool encode(const QVariant &value, QByteArray *out, QString *error, bool *tooManyItems = nullptr,

@@ -1,10 +1,12 @@
 #include "lpmpayloadcodec_p.h"
 
 #include <QtCore/qdatetime.h>
+#include <QtCore/qfloat16.h>
 #include <QtCore/qstringconverter.h>
 #include <QtCore/qurl.h>
 #include <QtCore/quuid.h>
 
+#include <cstring>
 #include <limits>
 
 // Decoding: what a peer sent, checked at every step and within the payload budget.
@@ -13,6 +15,9 @@ namespace {
 
 using LpmPayloadCodec::Budget;
 using LpmPayloadCodec::MaxDepth;
+using Major = LpmCborReader::Major;
+
+constexpr quint64 MaxInt64 = quint64(std::numeric_limits<qint64>::max());
 
 QVariant integerVariant(qint64 n)
 {
@@ -21,70 +26,49 @@ QVariant integerVariant(qint64 n)
     return QVariant(qlonglong(n));
 }
 
+// CBOR's simple values and floats (major type 7), by the low bits of their head.
+enum SimpleInfo : quint8 { False = 20, True = 21, Null = 22, Undefined = 23, Half = 25, Single = 26, Double = 27 };
 
-} // namespace
-
-namespace LpmPayloadCodec {
-
-bool readText(QCborStreamReader &r, QString *out, QString *error)
+// The string's bytes, in place, with the error a caller reports.
+bool readStringOf(LpmCborReader &r, Major major, QByteArrayView *bytes, QString *error)
 {
-    out->clear();
-    if (!r.isString()) {
-        *error = QStringLiteral("a text string was expected");
+    LpmCborReader::Head head;
+    const bool text = major == Major::Text;
+    if (!r.peek(&head) || head.major != major) {
+        *error = text ? QStringLiteral("a text string was expected") : QStringLiteral("a byte string was expected");
         return false;
     }
-    // Most strings are short keys and values: one chunk into a stack buffer and one
-    // conversion, instead of the general path's per-chunk strings (a tenth of a
-    // worker's time under load, measured with callgrind).
-    constexpr qsizetype ShortString = 256;
-    if (r.isLengthKnown() && r.length() <= quint64(ShortString)) {
-        char buffer[ShortString];
-        auto chunk = r.readStringChunk(buffer, sizeof(buffer));
-        qsizetype size = 0;
-        if (chunk.status == QCborStreamReader::Ok) {
-            size = chunk.data;
-            chunk = r.readStringChunk(nullptr, 0);
-        }
-        if (chunk.status != QCborStreamReader::EndOfString) {
-            *error = QStringLiteral("a malformed text string");
-            return false;
-        }
-        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        *out = utf8(QByteArrayView(buffer, size));
-        if (utf8.hasError()) {
-            *error = QStringLiteral("a text string that is not UTF-8");
-            return false;
-        }
-        return true;
-    }
-    auto chunk = r.readString();
-    while (chunk.status == QCborStreamReader::Ok) {
-        *out += chunk.data;
-        chunk = r.readString();
-    }
-    if (chunk.status == QCborStreamReader::Error) {
-        *error = QStringLiteral("a malformed text string");
+    if (!r.readString(major, bytes)) {
+        *error = text ? QStringLiteral("a truncated text string") : QStringLiteral("a truncated byte string");
         return false;
     }
     return true;
 }
 
-bool readBytes(QCborStreamReader &r, QByteArray *out, QString *error)
+} // namespace
+
+namespace LpmPayloadCodec {
+
+bool readText(LpmCborReader &r, QString *out, QString *error)
 {
-    out->clear();
-    if (!r.isByteArray()) {
-        *error = QStringLiteral("a byte string was expected");
+    QByteArrayView bytes;
+    if (!readStringOf(r, Major::Text, &bytes, error))
+        return false;
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    *out = utf8(bytes);
+    if (utf8.hasError()) {
+        *error = QStringLiteral("a text string that is not UTF-8");
         return false;
     }
-    auto chunk = r.readByteArray();
-    while (chunk.status == QCborStreamReader::Ok) {
-        *out += chunk.data;
-        chunk = r.readByteArray();
-    }
-    if (chunk.status == QCborStreamReader::Error) {
-        *error = QStringLiteral("a malformed byte string");
+    return true;
+}
+
+bool readBytes(LpmCborReader &r, QByteArray *out, QString *error)
+{
+    QByteArrayView bytes;
+    if (!readStringOf(r, Major::Bytes, &bytes, error))
         return false;
-    }
+    *out = bytes.toByteArray();
     return true;
 }
 
@@ -95,32 +79,23 @@ namespace {
 using LpmPayloadCodec::readBytes;
 using LpmPayloadCodec::readText;
 
-bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, Budget &budget);
+bool readValue(LpmCborReader &r, QVariant *out, QString *error, int depth, Budget &budget);
 
-// Moves past a scalar just read. At the top level of a buffer, running out of data
-// right after a complete item is the normal end, not an error.
-bool advance(QCborStreamReader &r)
+bool readTagged(LpmCborReader &r, quint64 tag, QVariant *out, QString *error, const Budget &budget)
 {
-    return r.next() || r.lastError() == QCborError::EndOfFile;
-}
-
-bool readTagged(QCborStreamReader &r, QVariant *out, QString *error, const Budget &budget)
-{
-    const QCborTag tag = r.toTag();
-    r.next();
-    switch (quint64(tag)) {
+    switch (tag) {
     case LpmPayloadCodec::BlobTag: {
-        if (!r.isUnsignedInteger()) {
+        LpmCborReader::Head index;
+        if (!r.read(&index) || index.major != Major::Unsigned) {
             *error = QStringLiteral("a malformed reference to a large byte array");
             return false;
         }
-        const quint64 index = r.toUnsignedInteger();
-        if (!budget.blobSource || index >= quint64(budget.blobSource->size())) {
+        if (!budget.blobSource || index.value >= quint64(budget.blobSource->size())) {
             *error = QStringLiteral("a reference to a large byte array that did not come with it");
             return false;
         }
-        *out = budget.blobSource->at(qsizetype(index));
-        return advance(r);
+        *out = budget.blobSource->at(qsizetype(index.value));
+        return true;
     }
     case quint64(QCborKnownTags::DateTimeString): {
         QString text;
@@ -153,12 +128,51 @@ bool readTagged(QCborStreamReader &r, QVariant *out, QString *error, const Budge
         return true;
     }
     default:
-        *error = QStringLiteral("an unsupported CBOR tag %1").arg(quint64(tag));
+        *error = QStringLiteral("an unsupported CBOR tag %1").arg(tag);
         return false;
     }
 }
 
-bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, Budget &budget)
+bool readSimple(const LpmCborReader::Head &head, QVariant *out, QString *error)
+{
+    switch (head.info) {
+    case False:
+        *out = false;
+        return true;
+    case True:
+        *out = true;
+        return true;
+    case Null:
+    case Undefined:
+        *out = QVariant();
+        return true;
+    case Half: {
+        const quint16 bits = quint16(head.value);
+        qfloat16 half;
+        std::memcpy(&half, &bits, sizeof(bits));
+        *out = double(float(half));
+        return true;
+    }
+    case Single: {
+        const quint32 bits = quint32(head.value);
+        float value;
+        std::memcpy(&value, &bits, sizeof(bits));
+        *out = value;
+        return true;
+    }
+    case Double: {
+        double value;
+        std::memcpy(&value, &head.value, sizeof(value));
+        *out = value;
+        return true;
+    }
+    default:
+        *error = QStringLiteral("an unsupported CBOR simple type");
+        return false;
+    }
+}
+
+bool readValue(LpmCborReader &r, QVariant *out, QString *error, int depth, Budget &budget)
 {
     if (depth > MaxDepth) {
         *error = QStringLiteral("nesting deeper than %1 levels").arg(MaxDepth);
@@ -166,61 +180,62 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, B
     }
     if (!budget.spend(error))
         return false;
-    switch (r.type()) {
-    case QCborStreamReader::UnsignedInteger: {
-        const quint64 n = r.toUnsignedInteger();
-        *out = n <= quint64(std::numeric_limits<qint64>::max()) ? integerVariant(qint64(n))
-                                                                 : QVariant(qulonglong(n));
-        return advance(r);
+    LpmCborReader::Head head;
+    if (!r.peek(&head)) {
+        *error = QStringLiteral("a truncated or invalid CBOR item");
+        return false;
     }
-    case QCborStreamReader::NegativeInteger: {
-        const quint64 magnitude = quint64(r.toNegativeInteger());
-        // -1 - (2^63 - 1) is the smallest qint64; beyond that CBOR can go but we cannot.
-        if (magnitude == 0 || magnitude - 1 > quint64(std::numeric_limits<qint64>::max())) {
-            *error = QStringLiteral("a negative integer below the 64-bit range");
-            return false;
-        }
-        *out = integerVariant(-qint64(magnitude - 1) - 1);
-        return advance(r);
-    }
-    case QCborStreamReader::ByteArray: {
+    if (head.major == Major::Bytes) {
         QByteArray bytes;
         if (!readBytes(r, &bytes, error))
             return false;
         *out = bytes;
         return true;
     }
-    case QCborStreamReader::String: {
+    if (head.major == Major::Text) {
         QString text;
         if (!readText(r, &text, error))
             return false;
         *out = text;
         return true;
     }
-    case QCborStreamReader::Array: {
-        QVariantList list;
-        if (r.isLengthKnown()) {
-            // Reserve modestly: the announced length comes from the peer.
-            list.reserve(qsizetype(qMin<quint64>(r.length(), 1024)));
+    r.read(&head);
+    switch (head.major) {
+    case Major::Unsigned:
+        *out = head.value <= MaxInt64 ? integerVariant(qint64(head.value)) : QVariant(qulonglong(head.value));
+        return true;
+    case Major::Negative:
+        // -1 - n: below the smallest qint64 for n beyond its largest value.
+        if (head.value > MaxInt64) {
+            *error = QStringLiteral("a negative integer below the 64-bit range");
+            return false;
         }
-        if (!r.enterContainer())
-            break;
-        while (r.hasNext()) {
+        *out = integerVariant(-1 - qint64(head.value));
+        return true;
+    case Major::Array: {
+        // Every item takes a byte at least: a length beyond what is left is a lie.
+        if (head.value > quint64(r.remaining())) {
+            *error = QStringLiteral("an array longer than its frame");
+            return false;
+        }
+        QVariantList list;
+        list.reserve(qsizetype(qMin<quint64>(head.value, 1024)));
+        for (quint64 i = 0; i < head.value; ++i) {
             QVariant item;
             if (!readValue(r, &item, error, depth + 1, budget))
                 return false;
             list.append(std::move(item));
         }
-        if (r.lastError() != QCborError::NoError || !r.leaveContainer())
-            break;
         *out = list;
         return true;
     }
-    case QCborStreamReader::Map: {
+    case Major::Map: {
+        if (head.value > quint64(r.remaining()) / 2) {
+            *error = QStringLiteral("a map longer than its frame");
+            return false;
+        }
         QVariantMap map;
-        if (!r.enterContainer())
-            break;
-        while (r.hasNext()) {
+        for (quint64 i = 0; i < head.value; ++i) {
             QString key;
             if (!budget.spend(error))
                 return false;
@@ -233,46 +248,18 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, B
                 return false;
             map.insert(key, std::move(item));
         }
-        if (r.lastError() != QCborError::NoError || !r.leaveContainer())
-            break;
         *out = map;
         return true;
     }
-    case QCborStreamReader::Tag:
-        return readTagged(r, out, error, budget);
-    case QCborStreamReader::SimpleType:
-        switch (r.toSimpleType()) {
-        case QCborSimpleType::False:
-            *out = false;
-            return advance(r);
-        case QCborSimpleType::True:
-            *out = true;
-            return advance(r);
-        case QCborSimpleType::Null:
-        case QCborSimpleType::Undefined:
-            *out = QVariant();
-            return advance(r);
-        default:
-            *error = QStringLiteral("an unsupported CBOR simple type");
-            return false;
-        }
-    case QCborStreamReader::Float16:
-        *out = double(float(r.toFloat16()));
-        return advance(r);
-    case QCborStreamReader::Float:
-        *out = r.toFloat();
-        return advance(r);
-    case QCborStreamReader::Double:
-        *out = r.toDouble();
-        return advance(r);
-    case QCborStreamReader::Invalid:
-        break;
+    case Major::Tag:
+        return readTagged(r, head.value, out, error, budget);
+    case Major::Simple:
+        return readSimple(head, out, error);
+    case Major::Bytes:
+    case Major::Text:
+        break; // read above
     }
-    if (error->isEmpty()) {
-        *error = r.lastError() != QCborError::NoError
-                ? QStringLiteral("malformed CBOR: %1").arg(r.lastError().toString())
-                : QStringLiteral("a truncated or invalid CBOR item");
-    }
+    *error = QStringLiteral("a truncated or invalid CBOR item");
     return false;
 }
 
@@ -280,26 +267,19 @@ bool readValue(QCborStreamReader &r, QVariant *out, QString *error, int depth, B
 
 namespace LpmPayloadCodec {
 
-bool read(QCborStreamReader &reader, QVariant *value, QString *error, const Blobs *blobs)
+bool read(LpmCborReader &reader, QVariant *value, QString *error, const Blobs *blobs)
 {
     Budget budget;
     budget.blobSource = blobs;
     return readValue(reader, value, error, 0, budget);
 }
 
-bool atCleanEnd(QCborStreamReader &reader, qsizetype size)
-{
-    const QCborError error = reader.lastError();
-    return (error == QCborError::NoError || error == QCborError::EndOfFile)
-            && reader.currentOffset() == size;
-}
-
 bool decode(const QByteArray &cbor, QVariant *value, QString *error)
 {
-    QCborStreamReader reader(cbor);
+    LpmCborReader reader(cbor.constData(), cbor.size());
     if (!read(reader, value, error))
         return false;
-    if (!atCleanEnd(reader, cbor.size())) {
+    if (!reader.atEnd()) {
         *error = QStringLiteral("trailing or malformed bytes after the payload");
         return false;
     }
