@@ -33,8 +33,22 @@ public:
         m_out.append(data, size);
     }
     void appendBytes(const QByteArray &bytes) { appendBytes(bytes.constData(), bytes.size()); }
-    void appendText(const QString &text)
+    void appendText(QStringView text)
     {
+        // Short ASCII text (keys, most values) is its own UTF-8: narrowed on the stack,
+        // with no conversion and no allocation.
+        constexpr qsizetype ShortText = 64;
+        if (text.size() <= ShortText) {
+            char ascii[ShortText];
+            qsizetype i = 0;
+            for (; i < text.size() && text[i].unicode() < 0x80; ++i)
+                ascii[i] = char(text[i].unicode());
+            if (i == text.size()) {
+                head(3, quint64(i));
+                m_out.append(ascii, i);
+                return;
+            }
+        }
         const QByteArray utf8 = text.toUtf8();
         head(3, quint64(utf8.size()));
         m_out.append(utf8);

@@ -66,8 +66,8 @@ bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, 
     case QMetaType::Float:
         w.appendFloat(v.toFloat());
         return true;
-    case QMetaType::QString:
-        w.appendText(v.toString());
+    case QMetaType::QString: // read in place: the type is known, no conversion is needed
+        w.appendText(*static_cast<const QString *>(v.constData()));
         return true;
     case QMetaType::QByteArray: {
         const QByteArray bytes = v.toByteArray();
@@ -100,7 +100,7 @@ bool writeValue(LpmCborWriter &w, const QVariant &v, QString *error, int depth, 
         return true;
     }
     case QMetaType::QVariantMap:
-        return writeMapEntries(w, v.toMap(), error, depth, budget);
+        return writeMapEntries(w, *static_cast<const QVariantMap *>(v.constData()), error, depth, budget);
     case QMetaType::QVariantHash: {
         // Sorted on the wire, so equal hashes encode equally.
         const QVariantHash hash = v.toHash();

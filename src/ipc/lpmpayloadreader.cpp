@@ -6,6 +6,7 @@
 #include <QtCore/qurl.h>
 #include <QtCore/quuid.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -54,6 +55,11 @@ bool readText(LpmCborReader &r, QString *out, QString *error)
     QByteArrayView bytes;
     if (!readStringOf(r, Major::Text, &bytes, error))
         return false;
+    // ASCII (keys, most values) needs no decoder and cannot be malformed.
+    if (std::all_of(bytes.begin(), bytes.end(), [](char c) { return quint8(c) < 0x80; })) {
+        *out = QString::fromLatin1(bytes);
+        return true;
+    }
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     *out = utf8(bytes);
     if (utf8.hasError()) {
