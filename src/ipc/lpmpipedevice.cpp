@@ -2,6 +2,7 @@
 
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qsocketnotifier.h>
+#include <QtCore/qthread.h>
 
 #include <cerrno>
 #include <climits>
@@ -198,6 +199,22 @@ void LpmPipeDevice::flushNow()
         endChannel();
 }
 
+void LpmPipeDevice::flushBeforeBlocking()
+{
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread());
+    if (dispatcher == m_hookedDispatcher)
+        return;
+    disconnect(m_flushHook); // the device moved to another thread
+    m_hookedDispatcher = dispatcher;
+    if (!dispatcher)
+        return;
+    m_flushHook = connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] {
+        // Emitted in the dispatcher's thread: after a move, the old one is not ours.
+        if (bytesToWrite() > 0 && QThread::currentThread() == thread())
+            flushNow();
+    }, Qt::DirectConnection);
+}
+
 void LpmPipeDevice::endChannel()
 {
     if (m_ended)
@@ -228,7 +245,12 @@ qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
         m_outgoingSent = 0;
     }
     m_outgoing.append(data, size);
-    m_writeNotifier->setEnabled(true); // out in the next pass, with whatever joins it
+    if (!m_writeNotifier->isEnabled()) {
+        // Out before the loop blocks, with whatever joins it in this pass; the notifier
+        // is there for a loop that never blocks, and for what the descriptor cannot take.
+        m_writeNotifier->setEnabled(true);
+        flushBeforeBlocking();
+    }
     return size;
 }
 

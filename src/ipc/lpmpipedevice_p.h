@@ -3,8 +3,10 @@
 //  W A R N I N G
 //  This file is not part of the LPM API. It may change without notice.
 
+#include <QtCore/qabstracteventdispatcher.h>
 #include <QtCore/qbytearray.h>
 #include <QtCore/qiodevice.h>
+#include <QtCore/qpointer.h>
 
 class QSocketNotifier;
 
@@ -12,7 +14,10 @@ class QSocketNotifier;
 // a remote worker talks to its launcher, ssh or srun, which gives it stdin and
 // stdout), or one connected stream socket (a local worker's socketpair). Writes are
 // buffered and go out when the descriptor takes them, from the event loop, so that
-// everything written in one pass leaves in one system call. Reads land in one buffer
+// everything written in one pass leaves in one system call: just before the loop
+// would block (aboutToBlock()), or when the write notifier says the descriptor takes
+// more. Flushing before blocking saves a whole pass per write, which a round trip
+// pays on both sides. Reads land in one buffer
 // that a reader can take whole and give back (takeIncoming(), reuseBuffer()): under
 // a pipelined load QLocalSocket's ring buffer allocated, copied and freed a large
 // block per read, which cost more than the system calls. The end of the read
@@ -53,6 +58,8 @@ private:
     // Writes what the descriptor takes; false when it is broken.
     bool writeNow();
     void endChannel();
+    // Flushes from the aboutToBlock() of the dispatcher of the thread the device is in.
+    void flushBeforeBlocking();
 
     int m_readFd = -1;
     int m_writeFd = -1; // equal to m_readFd for a socket
@@ -64,4 +71,6 @@ private:
     QByteArray m_outgoing;
     qsizetype m_outgoingSent = 0; // bytes of m_outgoing already written
     bool m_ended = false;
+    QPointer<QAbstractEventDispatcher> m_hookedDispatcher;
+    QMetaObject::Connection m_flushHook;
 };
