@@ -23,7 +23,8 @@ constexpr quint32 MaxHelloFrame = 1024;
 } // namespace
 
 LpmChannel::LpmChannel(QIODevice *device, QObject *parent, const LpmPoolToken &token)
-    : QObject(parent), m_device(device), m_reader(MaxFrameSize), m_token(token)
+    : QObject(parent), m_device(device), m_pipe(qobject_cast<LpmPipeDevice *>(device)),
+      m_reader(MaxFrameSize), m_token(token)
 {
     device->setParent(this);
     connect(device, &QIODevice::readyRead, this, &LpmChannel::readFrames);
@@ -68,15 +69,25 @@ bool LpmChannel::isConnected() const
 bool LpmChannel::send(const Message &message, QString *error)
 {
     QString reason;
-    m_outgoing.resize(0); // keeps its capacity: no allocation per frame
-    if (!appendFrame(m_outgoing, message, &reason)) {
-        if (error)
-            *error = reason;
-        return false;
+    // Encoded straight into the device's buffer where it has one: no copy per frame.
+    if (QByteArray *out = m_pipe && isConnected() ? m_pipe->outgoingBuffer() : nullptr) {
+        if (!appendFrame(*out, message, &reason)) { // leaves out as it was
+            if (error)
+                *error = reason;
+            return false;
+        }
+        m_pipe->appended();
+    } else {
+        m_outgoing.resize(0); // keeps its capacity: no allocation per frame
+        if (!appendFrame(m_outgoing, message, &reason)) {
+            if (error)
+                *error = reason;
+            return false;
+        }
+        if (!isConnected())
+            return true; // the peer is gone: what it misses is settled by its exit
+        m_device->write(m_outgoing);
     }
-    if (!isConnected())
-        return true; // the peer is gone: what it misses is settled by its exit
-    m_device->write(m_outgoing);
     if (!m_backlogReported && m_device->bytesToWrite() > MaxBacklog) {
         m_backlogReported = true;
         qCWarning(lcLpmIpc) << "peer" << m_peerPid << "has not read"
@@ -193,7 +204,7 @@ void LpmChannel::readFrames()
         m_device->readAll(); // discard
         return;
     }
-    auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data());
+    LpmPipeDevice *pipe = m_pipe.data();
     QByteArray bytes = pipe ? pipe->takeIncoming() : m_device->readAll();
     if (!m_helloReceived && m_firstBytes.size() < QuotedGreetingBytes)
         m_firstBytes += bytes.left(QuotedGreetingBytes - m_firstBytes.size());

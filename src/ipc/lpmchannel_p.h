@@ -9,6 +9,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
+class LpmPipeDevice;
 class LpmSharedRing;
 class QIODevice;
 
@@ -91,6 +92,7 @@ private:
     void fail(const QString &reason);
 
     QPointer<QIODevice> m_device;
+    QPointer<LpmPipeDevice> m_pipe; // m_device, when frames can be encoded straight into it
     LpmFrameReader m_reader;
     QByteArray m_outgoing;
     qint64 m_peerPid = 0;

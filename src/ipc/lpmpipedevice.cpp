@@ -235,22 +235,35 @@ qint64 LpmPipeDevice::readData(char *data, qint64 maxSize)
     return n;
 }
 
-qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
+QByteArray *LpmPipeDevice::outgoingBuffer()
 {
     if (m_ended || m_writeFd < 0)
-        return -1;
+        return nullptr;
     if (m_outgoingSent > 0 && m_outgoingSent >= m_outgoing.size() / 2) {
         // Most of it went out: drop that part now, at most once per half.
         m_outgoing.remove(0, m_outgoingSent);
         m_outgoingSent = 0;
     }
-    m_outgoing.append(data, size);
+    return &m_outgoing;
+}
+
+void LpmPipeDevice::appended()
+{
     if (!m_writeNotifier->isEnabled()) {
         // Out before the loop blocks, with whatever joins it in this pass; the notifier
         // is there for a loop that never blocks, and for what the descriptor cannot take.
         m_writeNotifier->setEnabled(true);
         flushBeforeBlocking();
     }
+}
+
+qint64 LpmPipeDevice::writeData(const char *data, qint64 size)
+{
+    QByteArray *out = outgoingBuffer();
+    if (!out)
+        return -1;
+    out->append(data, size);
+    appended();
     return size;
 }
 

@@ -42,6 +42,11 @@ public:
     void flushNow();
     // The peer's end was seen (or a descriptor failed): nothing more will come or go.
     bool hasEnded() const { return m_ended; }
+    // For a writer that encodes in place, without a copy into the device: the buffer
+    // that goes out next (nullptr once the device can write no more), then appended()
+    // once something was appended to it.
+    QByteArray *outgoingBuffer();
+    void appended();
     // Every byte read and not yet handed out, without a copy; empty when none.
     QByteArray takeIncoming();
     // A buffer the caller is done with, kept (if nobody else shares it) for the next
