@@ -54,6 +54,8 @@ private Q_SLOTS:
     void nothingIsDeliveredAfterAnError();
     void peerThatStopsReadingIsReported();
     void drainDeliversAGonePeersLastWords();
+    void aFailedWriteKeepsAGonePeersLastWords_data();
+    void aFailedWriteKeepsAGonePeersLastWords();
 };
 
 void tst_Channel::helloThenMessagesInOrder()
@@ -182,6 +184,38 @@ void tst_Channel::peerThatStopsReadingIsReported()
     b->send(Message::control(MessageType::Ready));
     QCOMPARE(backlog.count(), 1); // once
     ::close(pair.a);
+}
+
+void tst_Channel::aFailedWriteKeepsAGonePeersLastWords_data()
+{
+    QTest::addColumn<bool>("drain");
+    QTest::newRow("delivered by the loop") << false;
+    QTest::newRow("delivered by drain()") << true;
+}
+
+// Writes leave before the loop polls, so a write to a peer that answered and exited
+// can fail before its answers were read: they must still arrive, then the end.
+void tst_Channel::aFailedWriteKeepsAGonePeersLastWords()
+{
+    QFETCH(bool, drain);
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> b(LpmChannel::overSocket(pair.b));
+    QSignalSpy received(b.get(), &LpmChannel::messageReceived);
+    QSignalSpy disconnected(b.get(), &LpmChannel::disconnected);
+    QByteArray lastWords = frame(Message::hello(7));
+    for (int i = 0; i < 500; ++i)
+        lastWords += frame(Message::response(QUuid::createUuid(), QByteArray(1, char(i & 0x17))));
+    writeAll(pair.a, lastWords);
+    ::close(pair.a);
+    QVERIFY(b->send(Message::control(MessageType::Ping)));
+    b->flushNow(); // EPIPE (or ECONNRESET): the peer is gone
+    QCOMPARE(b->bytesToWrite(), 0); // nothing kept for nobody
+    if (drain)
+        b->drain();
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 500, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, WaitMs);
+    QCOMPARE(received.count(), 500);
+    QVERIFY(!b->isConnected());
 }
 
 void tst_Channel::drainDeliversAGonePeersLastWords()

@@ -470,7 +470,6 @@ void tst_Codec::uuidsAreVersion4AndDistinct()
     QCOMPARE(seen.size(), 10000);
 }
 
-QTEST_GUILESS_MAIN(tst_Codec)
 // CBOR other writers may produce, decoded from its bytes: the reader is not tied to
 // what LpmCborWriter happens to write.
 void tst_Codec::rawCborDecodes_data()
@@ -534,4 +533,5 @@ void tst_Codec::rawCborRefused()
     QVERIFY2(error.contains(reason), qPrintable(error));
 }
 
+QTEST_GUILESS_MAIN(tst_Codec)
 #include "tst_codec.moc"

@@ -312,9 +312,6 @@ void tst_RequestTable::unfinishedRequestRejectsWhenDestroyed()
     }
 }
 
-QTEST_GUILESS_MAIN(tst_RequestTable)
-#include "tst_requesttable.moc"
-
 void tst_RequestTable::indexAgreesWithAReferenceMap_data()
 {
     QTest::addColumn<bool>("randomIds");
@@ -377,3 +374,6 @@ void tst_RequestTable::indexGivesADrainedBurstsMemoryBack()
         QVERIFY(index.take(id));
     QVERIFY2(index.slotCount() <= 64, qPrintable(QString::number(index.slotCount())));
 }
+
+QTEST_GUILESS_MAIN(tst_RequestTable)
+#include "tst_requesttable.moc"

@@ -59,8 +59,8 @@ bool LpmChannel::isConnected() const
 {
     if (m_closed || !m_device || !m_device->isOpen())
         return false;
-    if (auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data()))
-        return !pipe->hasEnded();
+    if (m_pipe)
+        return !m_pipe->hasEnded();
     if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()))
         return socket->state() == QLocalSocket::ConnectedState;
     return true;
@@ -103,8 +103,8 @@ void LpmChannel::flushNow()
         return;
     if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()))
         socket->flush();
-    else if (auto *pipe = qobject_cast<LpmPipeDevice *>(m_device.data()))
-        pipe->flushNow();
+    else if (m_pipe)
+        m_pipe->flushNow();
 }
 
 void LpmChannel::flushBlocking(int timeoutMs)
@@ -133,10 +133,15 @@ void LpmChannel::close()
     m_closed = true;
     if (!m_device)
         return;
-    if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data()))
-        socket->abort();
-    else
-        m_device->close();
+    if (auto *socket = qobject_cast<QLocalSocket *>(m_device.data())) {
+        socket->abort(); // emits disconnected()
+        return;
+    }
+    // As QLocalSocket::abort() does: whoever watches the channel learns it is gone.
+    const bool wasConnected = m_pipe && !m_pipe->hasEnded();
+    m_device->close();
+    if (wasConnected)
+        Q_EMIT disconnected();
 }
 
 qint64 LpmChannel::bytesToWrite() const

@@ -23,8 +23,8 @@ class QIODevice;
 // stdio, whatever answers is not necessarily a worker of this pool (and a program
 // that echoes, like cat, would otherwise greet with the supervisor's own Hello). Anything
 // malformed is a protocol error: protocolError() is emitted once and nothing more
-// is delivered. Writes are only buffered: Qt sends everything written in one
-// event-loop pass with one system call, which is what makes pipelining fast.
+// is delivered. Writes are only buffered: the device sends everything written in
+// one event-loop pass with one system call, which is what makes pipelining fast.
 // The pool's token and what one end of a channel does with it.
 struct LpmPoolToken
 {

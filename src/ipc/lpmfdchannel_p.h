@@ -13,7 +13,7 @@ class QSocketNotifier;
 
 // The second channel between the supervisor and a worker, for file descriptors only.
 //
-// Descriptors cannot travel on the control channel: QLocalSocket reads with plain
+// Descriptors cannot travel on the control channel: it is read with plain
 // read(2), and the kernel silently drops SCM_RIGHTS data then. This channel is a
 // SOCK_SEQPACKET socketpair: every message arrives whole, carrying at most one
 // descriptor and saying itself what it is (kind, the id it belongs to, a CBOR body),

@@ -20,6 +20,8 @@ namespace {
 constexpr qsizetype ReadStep = 256 * 1024;
 // Read per wake-up at most, so that one busy peer cannot hold the event loop.
 constexpr qsizetype ReadPerWakeUp = 16 * ReadStep;
+// A buffer grown past this by one large frame or a backlog is not kept once spent.
+constexpr qsizetype KeptCapacity = 4 * ReadStep;
 
 void makeNonBlocking(int fd)
 {
@@ -156,7 +158,8 @@ QByteArray LpmPipeDevice::takeIncoming()
 
 void LpmPipeDevice::reuseBuffer(QByteArray &&spent)
 {
-    if (m_incoming.isEmpty() && spent.isDetached() && spent.capacity() > m_incoming.capacity()) {
+    if (m_incoming.isEmpty() && spent.isDetached() && spent.capacity() > m_incoming.capacity()
+        && spent.capacity() <= KeptCapacity) {
         m_incoming = std::move(spent);
         m_incoming.resize(0); // keeps its capacity
         m_incomingRead = 0;
@@ -174,7 +177,10 @@ bool LpmPipeDevice::writeNow()
         if (n > 0) {
             m_outgoingSent += n;
             if (m_outgoingSent == m_outgoing.size()) {
-                m_outgoing.resize(0); // keeps its capacity
+                if (m_outgoing.capacity() > KeptCapacity)
+                    m_outgoing = QByteArray(); // a drained backlog gives its memory back
+                else
+                    m_outgoing.resize(0); // keeps its capacity
                 m_outgoingSent = 0;
             }
             continue;
@@ -182,6 +188,10 @@ bool LpmPipeDevice::writeNow()
         if (n < 0 && errno == EINTR)
             continue;
         const bool wouldBlock = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        if (!wouldBlock) { // the peer is gone: nothing more can be written to it
+            m_outgoing.clear();
+            m_outgoingSent = 0;
+        }
         m_writeNotifier->setEnabled(wouldBlock);
         return wouldBlock;
     }
@@ -191,12 +201,32 @@ bool LpmPipeDevice::writeNow()
 
 void LpmPipeDevice::flushNow()
 {
+    if (m_ended)
+        return;
     const qint64 before = bytesToWrite();
     const bool ok = writeNow();
-    if (bytesToWrite() < before)
+    if (bytesToWrite() < before && ok)
         Q_EMIT bytesWritten(before - bytesToWrite());
     if (!ok)
+        endAfterWriteFailure();
+}
+
+void LpmPipeDevice::endAfterWriteFailure()
+{
+    // A peer that exited left its last words in our receive buffer, and a write may
+    // fail before they were read (writes go out before the loop polls): they are
+    // read first, from the loop, and only then does the channel end.
+    m_writeNotifier->setEnabled(false);
+    if (m_endPending)
+        return;
+    m_endPending = true;
+    QMetaObject::invokeMethod(this, [this] {
+        const qsizetype before = m_incoming.size() - m_incomingRead;
+        readNow();
+        if (m_incoming.size() - m_incomingRead > before)
+            Q_EMIT readyRead();
         endChannel();
+    }, Qt::QueuedConnection);
 }
 
 void LpmPipeDevice::flushBeforeBlocking()
@@ -210,7 +240,7 @@ void LpmPipeDevice::flushBeforeBlocking()
         return;
     m_flushHook = connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] {
         // Emitted in the dispatcher's thread: after a move, the old one is not ours.
-        if (bytesToWrite() > 0 && QThread::currentThread() == thread())
+        if (QThread::currentThread() == thread() && bytesToWrite() > 0)
             flushNow();
     }, Qt::DirectConnection);
 }
@@ -222,6 +252,8 @@ void LpmPipeDevice::endChannel()
     m_ended = true;
     m_readNotifier->setEnabled(false);
     m_writeNotifier->setEnabled(false);
+    m_outgoing.clear(); // nobody will read it
+    m_outgoingSent = 0;
     Q_EMIT readChannelFinished();
 }
 
@@ -304,7 +336,7 @@ bool LpmPipeDevice::waitForBytesWritten(int msecs)
             return true;
         }
         if (!ok) {
-            endChannel();
+            endAfterWriteFailure();
             return false;
         }
         if (!waitFor(m_writeFd, POLLOUT, deadline))

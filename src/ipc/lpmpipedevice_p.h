@@ -26,7 +26,7 @@ class LpmPipeDevice : public QIODevice
 {
     Q_OBJECT
 public:
-    // Takes both descriptors over; they are made non-blocking.
+    // Takes both descriptors over; they are made non-blocking and close-on-exec.
     LpmPipeDevice(int readDescriptor, int writeDescriptor, QObject *parent = nullptr);
     // Takes a connected stream socket over, read and written both.
     explicit LpmPipeDevice(int socketDescriptor, QObject *parent = nullptr);
@@ -63,6 +63,8 @@ private:
     // Writes what the descriptor takes; false when it is broken.
     bool writeNow();
     void endChannel();
+    // A write failed: what the peer wrote before it went is read, then the channel ends.
+    void endAfterWriteFailure();
     // Flushes from the aboutToBlock() of the dispatcher of the thread the device is in.
     void flushBeforeBlocking();
 
@@ -76,6 +78,7 @@ private:
     QByteArray m_outgoing;
     qsizetype m_outgoingSent = 0; // bytes of m_outgoing already written
     bool m_ended = false;
+    bool m_endPending = false; // endAfterWriteFailure() is on its way
     QPointer<QAbstractEventDispatcher> m_hookedDispatcher;
     QMetaObject::Connection m_flushHook;
 };

@@ -179,7 +179,7 @@ std::vector<QUuid> LpmRequestTable::canceledIds(int budget)
     const qsizetype slots = m_requests.slotCount();
     if (m_requests.isEmpty() || slots == 0)
         return ids;
-    // Slots are the cursor. Empty ones cost too, a quarter of a request each.
+    // Slots are the cursor. Empty ones cost too: one for every fourth slot visited.
     int spent = 0;
     for (qsizetype visited = 0; visited < slots && spent < budget; ++visited) {
         if (m_sweepSlot >= slots)
