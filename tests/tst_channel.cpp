@@ -7,8 +7,19 @@
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qendian.h>
+#include <QtCore/qscopeguard.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qsocketnotifier.h>
+#include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 
 Q_DECLARE_METATYPE(LpmIpc::Message)
 
@@ -39,6 +50,24 @@ void writeAll(int fd, const QByteArray &bytes)
     }
 }
 
+// Bytes that wait in the kernel for fd now (none: 0).
+qsizetype waiting(int fd)
+{
+    QByteArray buffer(1 << 20, Qt::Uninitialized);
+    const ssize_t n = ::recv(fd, buffer.data(), size_t(buffer.size()), MSG_DONTWAIT | MSG_PEEK);
+    return n > 0 ? qsizetype(n) : 0;
+}
+
+// The write notifier of the device under channel.
+QSocketNotifier *writeNotifier(LpmChannel *channel)
+{
+    for (QSocketNotifier *notifier : channel->findChildren<QSocketNotifier *>()) {
+        if (notifier->type() == QSocketNotifier::Write)
+            return notifier;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 class tst_Channel : public QObject
@@ -56,6 +85,10 @@ private Q_SLOTS:
     void drainDeliversAGonePeersLastWords();
     void aFailedWriteKeepsAGonePeersLastWords_data();
     void aFailedWriteKeepsAGonePeersLastWords();
+    void whatAboutToFlushSendsLeavesWithIt();
+    void aLoopThatNeverBlocksStillSends();
+    void aSendFromAFlushLeavesBeforeTheLoopBlocks();
+    void whatWaitsLeavesInTheThreadItMovedTo();
 };
 
 void tst_Channel::helloThenMessagesInOrder()
@@ -230,6 +263,103 @@ void tst_Channel::drainDeliversAGonePeersLastWords()
     ::close(pair.a); // the peer is gone before our event loop ever ran
     b->drain();       // no event loop in between
     QCOMPARE(received.count(), 500);
+}
+
+// What a slot of aboutToFlush() sends goes out in the write that follows, not later.
+void tst_Channel::whatAboutToFlushSendsLeavesWithIt()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> a(LpmChannel::overSocket(pair.a));
+    int flushes = 0;
+    connect(a.get(), &LpmChannel::aboutToFlush, a.get(), [&] {
+        if (++flushes == 1)
+            QVERIFY(a->send(Message::health(1, 2, 3)));
+        a->flushNow(); // no recursion: the flush under way takes it
+    });
+    QSignalSpy written(a.get(), &LpmChannel::bytesWritten);
+    QVERIFY(a->send(Message::control(MessageType::Ready)));
+    a->flushNow();
+    QCOMPARE(flushes, 1);
+    QCOMPARE(written.count(), 1); // one write
+    QCOMPARE(a->bytesToWrite(), 0);
+    const qsizetype expected = frame(Message::hello(QCoreApplication::applicationPid())).size()
+            + frame(Message::control(MessageType::Ready)).size() + frame(Message::health(1, 2, 3)).size();
+    QCOMPARE(waiting(pair.b), expected);
+    ::close(pair.b);
+}
+
+// Sends leave when the loop starts its next pass, also a pass that may not block
+// (processEvents() without WaitForMoreEvents), with no write notifier involved.
+void tst_Channel::aLoopThatNeverBlocksStillSends()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> a(LpmChannel::overSocket(pair.a));
+    QVERIFY(a->send(Message::control(MessageType::Ready)));
+    QVERIFY(a->bytesToWrite() > 0); // only buffered so far
+    QCOMPARE(waiting(pair.b), 0);
+    QSocketNotifier *notifier = writeNotifier(a.get());
+    QVERIFY(notifier);
+    QVERIFY(!notifier->isEnabled()); // sending wakes nothing
+    QCoreApplication::processEvents(); // one pass that does not block
+    QCOMPARE(a->bytesToWrite(), 0);
+    QVERIFY(waiting(pair.b) > 0);
+    QVERIFY(!notifier->isEnabled());
+    ::close(pair.b);
+}
+
+// A send made while the loop flushes before blocking (from a bytesWritten() handler,
+// as the supervisor refills a worker whose backlog went down) comes after the hook
+// that would take it: the loop must not block on it.
+void tst_Channel::aSendFromAFlushLeavesBeforeTheLoopBlocks()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    std::unique_ptr<LpmChannel> a(LpmChannel::overSocket(pair.a));
+    const qsizetype first = frame(Message::hello(QCoreApplication::applicationPid())).size()
+            + frame(Message::control(MessageType::Ready)).size();
+    const qsizetype both = first + frame(Message::control(MessageType::Busy)).size();
+    bool refilled = false;
+    connect(a.get(), &LpmChannel::bytesWritten, a.get(), [&] {
+        if (!std::exchange(refilled, true))
+            QVERIFY(a->send(Message::control(MessageType::Busy)));
+    });
+    QVERIFY(a->send(Message::control(MessageType::Ready)));
+    // A loop that blocks, left when the peer has read both; nothing in it wakes it.
+    QEventLoop loop;
+    QTimer::singleShot(WaitMs, &loop, &QEventLoop::quit);
+    const timeval limit{ WaitMs / 1000, 0 };
+    ::setsockopt(pair.b, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    std::atomic<qsizetype> received{ 0 };
+    std::thread peer([&] {
+        char buffer[4096];
+        ssize_t n = 0;
+        while (received < both && (n = ::recv(pair.b, buffer, sizeof buffer, 0)) > 0)
+            received += n;
+        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+    });
+    loop.exec();
+    peer.join();
+    QVERIFY(refilled);
+    QCOMPARE(received.load(), both);
+    QCOMPARE(a->bytesToWrite(), 0);
+    ::close(pair.b);
+}
+
+// Bytes waiting when the channel moves to another thread leave from that thread's loop.
+void tst_Channel::whatWaitsLeavesInTheThreadItMovedTo()
+{
+    const auto pair = socketPair(SOCK_STREAM);
+    LpmChannel *a = LpmChannel::overSocket(pair.a);
+    QVERIFY(a->send(Message::control(MessageType::Ready)));
+    QThread thread;
+    thread.start();
+    a->moveToThread(&thread);
+    const auto stop = qScopeGuard([&] { // also when a check fails
+        QMetaObject::invokeMethod(a, [a] { delete a; }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        thread.wait();
+        ::close(pair.b);
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(waiting(pair.b) > 0, WaitMs);
 }
 
 QTEST_GUILESS_MAIN(tst_Channel)

@@ -29,6 +29,8 @@ LpmChannel::LpmChannel(QIODevice *device, QObject *parent, const LpmPoolToken &t
     device->setParent(this);
     connect(device, &QIODevice::readyRead, this, &LpmChannel::readFrames);
     connect(device, &QIODevice::bytesWritten, this, &LpmChannel::bytesWritten);
+    if (m_pipe)
+        connect(m_pipe, &LpmPipeDevice::aboutToFlush, this, &LpmChannel::aboutToFlush);
     if (auto *socket = qobject_cast<QLocalSocket *>(device))
         connect(socket, &QLocalSocket::disconnected, this, &LpmChannel::disconnected);
     else

@@ -71,6 +71,8 @@ public:
     bool isPaused() const { return m_paused; }
 
     qint64 bytesToWrite() const;
+    // Whether aboutToFlush() is ever emitted.
+    bool announcesFlushes() const { return !m_pipe.isNull(); }
     // Where the peer's large byte arrays are read from (the caller keeps it alive).
     void setIncomingRing(LpmSharedRing *ring) { m_incomingRing = ring; }
 
@@ -82,6 +84,10 @@ Q_SIGNALS:
     void backlogExceeded();
     // Bytes went out to the peer (bytesToWrite() is lower now).
     void bytesWritten();
+    // What was sent is about to be written out (only over an LpmPipeDevice, see
+    // announcesFlushes(), and from its flushNow()): what is sent now leaves in the
+    // same system call.
+    void aboutToFlush();
     void disconnected();
 
 private:

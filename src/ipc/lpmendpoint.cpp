@@ -49,6 +49,7 @@ void LpmEndpoint::connectChannel()
     connect(m_channel, &LpmChannel::messageReceived, this, &LpmEndpoint::onMessage);
     connect(m_channel, &LpmChannel::protocolError, this, &LpmEndpoint::fail);
     connect(m_channel, &LpmChannel::backlogExceeded, this, &LpmEndpoint::backlogExceeded);
+    connect(m_channel, &LpmChannel::aboutToFlush, this, &LpmEndpoint::aboutToFlush);
     connect(m_channel, &LpmChannel::bytesWritten, this, &LpmEndpoint::bytesWritten);
     connect(m_channel, &LpmChannel::disconnected, this, &LpmEndpoint::disconnected);
 }

@@ -74,6 +74,7 @@ public:
     qint64 peerPid() const;
     // Bytes buffered for the peer that it has not read yet.
     qint64 bytesToWrite() const;
+    bool announcesFlushes() const { return m_channel->announcesFlushes(); }
 
     // Each returns false with error set when nothing was sent.
     bool send(const LpmIpc::Message &message, QString *error = nullptr);
@@ -117,6 +118,7 @@ Q_SIGNALS:
     // The peer stopped reading (LpmChannel::MaxBacklog).
     void backlogExceeded();
     void bytesWritten();
+    void aboutToFlush(); // as LpmChannel::aboutToFlush(), if announcesFlushes()
     void disconnected();
 
 private:

@@ -6,6 +6,7 @@
 #include <QtCore/qabstracteventdispatcher.h>
 #include <QtCore/qbytearray.h>
 #include <QtCore/qiodevice.h>
+#include <QtCore/qlist.h>
 #include <QtCore/qpointer.h>
 
 class QSocketNotifier;
@@ -14,10 +15,13 @@ class QSocketNotifier;
 // a remote worker talks to its launcher, ssh or srun, which gives it stdin and
 // stdout), or one connected stream socket (a local worker's socketpair). Writes are
 // buffered and go out when the descriptor takes them, from the event loop, so that
-// everything written in one pass leaves in one system call: just before the loop
-// would block (aboutToBlock()), or when the write notifier says the descriptor takes
-// more. Flushing before blocking saves a whole pass per write, which a round trip
-// pays on both sides. Reads land in one buffer
+// everything written in one pass leaves in one system call: before the loop blocks
+// (aboutToBlock()), at the start of a pass that may not block (awake()), or, for what
+// the descriptor would not take, when the write notifier says it takes more. That
+// relies on Qt's dispatchers, which emit those signals: under a GLib main loop that
+// someone else runs (Qt's sources dispatched without processEvents()), bytes wait
+// for the next processEvents(). Flushing before blocking saves a whole
+// pass per write, which a round trip pays on both sides. Reads land in one buffer
 // that a reader can take whole and give back (takeIncoming(), reuseBuffer()): under
 // a pipelined load QLocalSocket's ring buffer allocated, copied and freed a large
 // block per read, which cost more than the system calls. The end of the read
@@ -53,7 +57,13 @@ public:
     // read, so that steady traffic allocates nothing.
     void reuseBuffer(QByteArray &&spent);
 
+Q_SIGNALS:
+    // flushNow() is about to write out what is buffered: a writer may add what belongs
+    // in the same system call.
+    void aboutToFlush();
+
 protected:
+    bool event(QEvent *event) override;
     qint64 readData(char *data, qint64 maxSize) override;
     qint64 writeData(const char *data, qint64 size) override;
 
@@ -65,8 +75,9 @@ private:
     void endChannel();
     // A write failed: what the peer wrote before it went is read, then the channel ends.
     void endAfterWriteFailure();
-    // Flushes from the aboutToBlock() of the dispatcher of the thread the device is in.
-    void flushBeforeBlocking();
+    // Flushes what is pending at the start of each pass of the event loop of the
+    // thread the device is in.
+    void flushOnEveryPass();
 
     int m_readFd = -1;
     int m_writeFd = -1; // equal to m_readFd for a socket
@@ -79,6 +90,8 @@ private:
     qsizetype m_outgoingSent = 0; // bytes of m_outgoing already written
     bool m_ended = false;
     bool m_endPending = false; // endAfterWriteFailure() is on its way
-    QPointer<QAbstractEventDispatcher> m_hookedDispatcher;
-    QMetaObject::Connection m_flushHook;
+    QPointer<QAbstractEventDispatcher> m_hookedDispatcher; // hooked by flushOnEveryPass()
+    QList<QMetaObject::Connection> m_flushHooks;
+    bool m_blockedSinceAwake = false; // an aboutToBlock() came since the last awake()
+    bool m_flushing = false;          // aboutToFlush() is being emitted
 };
