@@ -3,6 +3,7 @@
 #include <lpm/lpm.h>
 
 #include <QtCore/qpoint.h>
+#include <QtCore/qtimer.h>
 #include <QtCore/qset.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void idleWorkerFirst();
     void backlogSpreadWithInFlightCap();
     void lowestRssFirst();
+    void healthComesWithTheAnswer();
     void healthReportsEveryWorker();
     void workersReportStateAndLoad();
     void responseCarriesIdAndCreatedAt();
@@ -180,6 +182,31 @@ void tst_Supervisor::lowestRssFirst()
         QTRY_VERIFY_WITH_TIMEOUT(light.isFinished(), LongWaitMs);
         QVERIFY(answeredBy(light) != heavyPid);
     }
+}
+
+// A worker's report after an answer leaves in the same write as the answer: by the
+// time the loop runs anything after the answer, the supervisor has the new figures
+// (sent in a pass of their own, they cost the supervisor a second wake-up).
+void tst_Supervisor::healthComesWithTheAnswer()
+{
+    LpmSupervisor supervisor(configFor(1));
+    QVERIFY(startAndWait(supervisor));
+    qint64 pid = 0;
+    qint64 rssAfterTheAnswer = -1;
+    // Without a context object, the continuation runs as the answer is read; the
+    // zero timer runs once that read is handled.
+    const auto reported = supervisor.enqueue(op(QStringLiteral("alloc"), { { QStringLiteral("mib"), 256 } }))
+            .then([&](const LpmResponse &response) {
+                pid = response.data().toMap().value(QStringLiteral("pid")).toLongLong();
+                QTimer::singleShot(0, &supervisor, [&] {
+                    for (const LpmWorkerHealth &h : supervisor.health()) {
+                        if (h.pid == pid)
+                            rssAfterTheAnswer = h.rss;
+                    }
+                });
+            });
+    QTRY_VERIFY_WITH_TIMEOUT(rssAfterTheAnswer >= 0, LongWaitMs);
+    QVERIFY2(rssAfterTheAnswer > 200 * 1024 * 1024, qPrintable(QString::number(rssAfterTheAnswer)));
 }
 
 void tst_Supervisor::healthReportsEveryWorker()

@@ -161,6 +161,10 @@ void LpmWorkerPrivate::connectEndpoint()
     QObject::connect(endpoint, &LpmEndpoint::serverReceived, q,
                      [this](const QByteArray &body, int fd) { adoptServer(body, fd); });
     QObject::connect(endpoint, &LpmEndpoint::outgoingStreamFinished, q, [this] { exitIfIdle(); });
+    QObject::connect(endpoint, &LpmEndpoint::aboutToFlush, q, [this] {
+        if (healthReportPending)
+            sendHealth();
+    });
     QObject::connect(endpoint, &LpmEndpoint::protocolError, q, [](const QString &reason) {
         qCCritical(lcLpmWorker).noquote() << "protocol error on the supervisor's channel:"
                                           << reason << "- exiting";
@@ -350,11 +354,19 @@ void LpmWorkerPrivate::deleteLater(LpmRequest *request)
 
 void LpmWorkerPrivate::scheduleHealthReport()
 {
-    // After an answer, but once per event-loop pass: a burst of answers costs one report.
+    // After an answer, once per write: it goes out with the answers of its event-loop
+    // pass, in the same system call (aboutToFlush()). Posted from here instead, it cost
+    // the supervisor a second wake-up per request, and this loop a pass of its own;
+    // only a channel that announces no flushes still needs that.
     if (healthReportPending)
         return;
     healthReportPending = true;
-    QMetaObject::invokeMethod(q_ptr, [this] { sendHealth(); }, Qt::QueuedConnection);
+    if (!endpoint->announcesFlushes()) {
+        QMetaObject::invokeMethod(q_ptr, [this] {
+            if (healthReportPending)
+                sendHealth();
+        }, Qt::QueuedConnection);
+    }
 }
 
 void LpmWorkerPrivate::sendHealth()
