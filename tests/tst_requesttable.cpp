@@ -42,7 +42,9 @@ private Q_SLOTS:
     void holdersKnowTheirRequests();
     void takeReleasesFromItsHolder();
     void takeAllKeepsHolders();
+    void deadlinesComeOutInOrder_data();
     void deadlinesComeOutInOrder();
+    void deadlinesInOrderNeverReachTheHeap();
     void expiredRequestsComeFirst();
     void sweepFindsEveryCanceledRequestWithinBudget();
     void unfinishedRequestRejectsWhenDestroyed();
@@ -220,29 +222,56 @@ void tst_RequestTable::takeAllKeepsHolders()
     QCOMPARE(LpmRequestTable::holderOf(it->get()), worker(3)); // so the caller can tell it
 }
 
+void tst_RequestTable::deadlinesComeOutInOrder_data()
+{
+    // How the deadlines come: made by requests of `timeouts` distinct timeouts, each
+    // created up to `jitter` after the one before (a thread hop can reorder them), or
+    // at random.
+    QTest::addColumn<int>("timeouts");
+    QTest::addColumn<int>("jitter");
+    QTest::addColumn<bool>("random");
+    QTest::newRow("at random") << 1 << 0 << true;
+    QTest::newRow("one timeout, in order") << 1 << 0 << false;
+    QTest::newRow("three timeouts, in order") << 3 << 0 << false;
+    QTest::newRow("more timeouts than lanes") << LpmDeadlineQueue::LaneCount + 5 << 0 << false;
+    QTest::newRow("three timeouts, reordered") << 3 << 40 << false;
+}
+
 void tst_RequestTable::deadlinesComeOutInOrder()
 {
-    // Random adds and removes against a multiset of deadlines.
+    // Adds and removes (of any request, as answers do) against a multiset.
+    QFETCH(int, timeouts);
+    QFETCH(int, jitter);
+    QFETCH(bool, random);
     LpmDeadlineQueue queue;
     std::vector<std::unique_ptr<LpmPendingRequest>> requests;
     std::multimap<qint64, LpmPendingRequest *> expected;
-    QRandomGenerator random(42);
+    QRandomGenerator generator(42);
+    qint64 now = 0;
     for (int round = 0; round < 20000; ++round) {
-        if (expected.empty() || random.bounded(3) != 0) {
+        if (expected.empty() || generator.bounded(3) != 0) {
             requests.push_back(request(round));
-            const qint64 deadline = random.bounded(1000);
+            now += 10;
+            const qint64 deadline = random ? generator.bounded(1000)
+                                           : now - generator.bounded(jitter + 1)
+                                                   + 1000 * generator.bounded(timeouts);
             queue.add(requests.back().get(), deadline);
             expected.emplace(deadline, requests.back().get());
         } else {
             auto victim = expected.begin();
-            std::advance(victim, random.bounded(int(expected.size())));
+            // Mostly the oldest, as answers come; else any.
+            if (generator.bounded(2) != 0)
+                std::advance(victim, generator.bounded(int(expected.size())));
             queue.remove(victim->second);
             queue.remove(victim->second); // twice is harmless
             expected.erase(victim);
         }
         QCOMPARE(queue.size(), qsizetype(expected.size()));
-        if (!expected.empty())
+        if (!expected.empty()) {
             QCOMPARE(queue.earliestDeadline(), expected.begin()->first);
+            const auto [first, end] = expected.equal_range(expected.begin()->first);
+            QVERIFY(std::any_of(first, end, [&](const auto &e) { return e.second == queue.earliest(); }));
+        }
     }
     qint64 last = -1;
     while (LpmPendingRequest *earliest = queue.earliest()) {
@@ -251,6 +280,59 @@ void tst_RequestTable::deadlinesComeOutInOrder()
         queue.remove(earliest);
     }
     QVERIFY(queue.isEmpty());
+    QCOMPARE(queue.heapSize(), qsizetype(0));
+    QCOMPARE(queue.earliestDeadline(), std::numeric_limits<qint64>::max());
+
+    // clear() lets go of every request: each may be added again, and then all of
+    // them come out, in order.
+    for (auto &r : requests)
+        queue.add(r.get(), generator.bounded(1000));
+    queue.clear();
+    QVERIFY(queue.isEmpty());
+    QCOMPARE(queue.earliest(), nullptr);
+    for (auto &r : requests)
+        queue.remove(r.get()); // no longer queued: a no-op
+    QVERIFY(queue.isEmpty());
+    for (auto &r : requests)
+        queue.add(r.get(), r->createdAt);
+    qsizetype drained = 0;
+    last = -1;
+    while (LpmPendingRequest *earliest = queue.earliest()) {
+        QVERIFY(queue.earliestDeadline() >= last);
+        last = queue.earliestDeadline();
+        queue.remove(earliest);
+        ++drained;
+    }
+    QCOMPARE(drained, qsizetype(requests.size()));
+}
+
+void tst_RequestTable::deadlinesInOrderNeverReachTheHeap()
+{
+    // A few timeouts, each in creation order, as a pool under load has them: every
+    // request waits in a lane, where adding and removing are O(1).
+    LpmRequestTable table;
+    std::vector<std::pair<QUuid, qint64>> live; // id, deadline
+    QRandomGenerator generator(7);
+    const int timeoutsMs[] = { 100, 5000, 600000 };
+    for (qint64 createdAt = 0; createdAt < 30000; ++createdAt) {
+        const int timeoutMs = timeoutsMs[generator.bounded(3)];
+        LpmPendingRequest *r = table.insert(request(createdAt, timeoutMs));
+        table.setDeadline(r, createdAt + timeoutMs);
+        live.emplace_back(r->id, createdAt + timeoutMs);
+        if (generator.bounded(4) == 0) { // an answer, to any of them
+            const size_t victim = generator.bounded(quint32(live.size()));
+            table.take(live[victim].first);
+            live[victim] = live.back();
+            live.pop_back();
+        }
+    }
+    QCOMPARE(table.deadlineQueueForTests().heapSize(), qsizetype(0));
+    QCOMPARE(table.deadlineQueueForTests().size(), qsizetype(live.size()));
+    const auto earliest = std::min_element(live.begin(), live.end(),
+                                           [](const auto &a, const auto &b) { return a.second < b.second; });
+    QCOMPARE(table.earliestDeadline(), earliest->second);
+    QCOMPARE(table.expiredAt(earliest->second - 1), nullptr);
+    QVERIFY(table.expiredAt(earliest->second) != nullptr);
 }
 
 void tst_RequestTable::expiredRequestsComeFirst()

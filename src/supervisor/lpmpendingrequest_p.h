@@ -76,9 +76,13 @@ private:
     LpmWorkerHandle *holder = nullptr;
     LpmPendingRequest *heldPrev = nullptr;
     LpmPendingRequest *heldNext = nullptr;
-    // LpmDeadlineQueue: when it times out (ns, monotonic) and its heap slot.
+    // LpmDeadlineQueue: when it times out (ns, monotonic), and where it waits there:
+    // in a lane (linked in deadline order) or in the heap (its slot).
     qint64 deadline = 0;
+    LpmPendingRequest *deadlinePrev = nullptr;
+    LpmPendingRequest *deadlineNext = nullptr;
     qsizetype deadlineSlot = -1;
+    int deadlineLane = -1;
 
     bool finished = false;
     QPromise<LpmResponse> promise;

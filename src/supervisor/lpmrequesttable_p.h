@@ -18,11 +18,11 @@
 
 // Every accepted request until its future ends, and where each stands: waiting in
 // the queue, or held by a worker. It is the one owner of "worker W holds request R";
-// a worker's handle only counts. Lookup by id is a flat hash (LpmRequestIndex); the queue is one FIFO per
-// priority, highest first (O(log p) for p distinct priorities, O(1) at both ends of
-// each); each worker's requests are linked through the requests, and deadlines are
-// a heap: no cost grows with the backlog. take() removes a request from all of them
-// at once.
+// a worker's handle only counts. Lookup by id is a flat hash (LpmRequestIndex); the
+// queue is one FIFO per priority, highest first (O(log p) for p distinct priorities,
+// O(1) at both ends of each); each worker's requests are linked through the
+// requests, and so are most deadlines, in lanes (LpmDeadlineQueue): no cost grows
+// with the backlog. take() removes a request from all of them at once.
 class LpmRequestTable
 {
 public:
@@ -59,6 +59,7 @@ public:
     qint64 earliestDeadline() const { return m_deadlines.earliestDeadline(); }
     // The earliest request if its deadline is at or before now, else nullptr.
     LpmPendingRequest *expiredAt(qint64 now) const;
+    const LpmDeadlineQueue &deadlineQueueForTests() const { return m_deadlines; }
 
     // The ids of cancelled requests among the next `budget` visited, continuing where
     // the previous call stopped: a sweep costs the same whatever the backlog.
