@@ -74,7 +74,7 @@ record() {
 SIZES=(--sequential "$SEQUENTIAL" --pipelined "$PIPELINED")
 for ((run = 1; run <= RUNS; ++run)); do
     echo "Run $run of $RUNS" >&2
-    record lpm-bench "$BUILD_DIR/bench/lpm-bench" --json --runs 1 "${SIZES[@]}" \
+    record lpm-bench "$BUILD_DIR/bench/lpm-bench" --json --runs 1 --first-run "$((run - 1))" "${SIZES[@]}" \
         --stream-mib "$STREAM_MIB" --handoffs "$HANDOFFS" --queue-max "$QUEUE_MAX"
     # The package runs unchanged on Node 20; only its deprecation warnings are hushed.
     record original env NODE_OPTIONS=--no-deprecation node original/bench.js --workers 2 \
