@@ -13,19 +13,22 @@ class QSocketNotifier;
 
 // A sequential device over raw descriptors: two pipes, one read and one written (how
 // a remote worker talks to its launcher, ssh or srun, which gives it stdin and
-// stdout), or one connected stream socket (a local worker's socketpair). Writes are
-// buffered and go out when the descriptor takes them, from the event loop, so that
-// everything written in one pass leaves in one system call: before the loop blocks
-// (aboutToBlock()), at the start of a pass that may not block (awake()), or, for what
-// the descriptor would not take, when the write notifier says it takes more. That
-// relies on Qt's dispatchers, which emit those signals: under a GLib main loop that
-// someone else runs (Qt's sources dispatched without processEvents()), bytes wait
-// for the next processEvents(). Flushing before blocking saves a whole
-// pass per write, which a round trip pays on both sides. Reads land in one buffer
-// that a reader can take whole and give back (takeIncoming(), reuseBuffer()): under
-// a pipelined load QLocalSocket's ring buffer allocated, copied and freed a large
-// block per read, which cost more than the system calls. The end of the read
-// descriptor (or an error on either) is the end of the channel: readChannelFinished().
+// stdout), or one connected stream socket (a local worker's socketpair).
+//
+// Writes are buffered and go out when the descriptor takes them, from the event
+// loop, so that everything written in one pass leaves in one system call: before the
+// loop blocks (aboutToBlock()), at the start of a pass that may not block (awake()),
+// or, for what the descriptor would not take, when the write notifier says it takes
+// more. Flushing before blocking saves a whole pass per write, which a round trip
+// pays on both sides. That relies on Qt's dispatchers, which emit those signals:
+// under a GLib main loop that someone else runs (Qt's sources dispatched without
+// processEvents()), bytes wait for the next processEvents().
+//
+// Reads land in one buffer that a reader can take whole and give back
+// (takeIncoming(), reuseBuffer()): under a pipelined load QLocalSocket's ring buffer
+// allocated, copied and freed a large block per read, which cost more than the
+// system calls. The end of the read descriptor (or an error on either) is the end of
+// the channel: readChannelFinished().
 class LpmPipeDevice : public QIODevice
 {
     Q_OBJECT

@@ -161,10 +161,7 @@ void LpmWorkerPrivate::connectEndpoint()
     QObject::connect(endpoint, &LpmEndpoint::serverReceived, q,
                      [this](const QByteArray &body, int fd) { adoptServer(body, fd); });
     QObject::connect(endpoint, &LpmEndpoint::outgoingStreamFinished, q, [this] { exitIfIdle(); });
-    QObject::connect(endpoint, &LpmEndpoint::aboutToFlush, q, [this] {
-        if (healthReportPending)
-            sendHealth();
-    });
+    QObject::connect(endpoint, &LpmEndpoint::aboutToFlush, q, [this] { sendPendingHealth(); });
     QObject::connect(endpoint, &LpmEndpoint::protocolError, q, [](const QString &reason) {
         qCCritical(lcLpmWorker).noquote() << "protocol error on the supervisor's channel:"
                                           << reason << "- exiting";
@@ -362,11 +359,14 @@ void LpmWorkerPrivate::scheduleHealthReport()
         return;
     healthReportPending = true;
     if (!endpoint->announcesFlushes()) {
-        QMetaObject::invokeMethod(q_ptr, [this] {
-            if (healthReportPending)
-                sendHealth();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(q_ptr, [this] { sendPendingHealth(); }, Qt::QueuedConnection);
     }
+}
+
+void LpmWorkerPrivate::sendPendingHealth()
+{
+    if (healthReportPending)
+        sendHealth();
 }
 
 void LpmWorkerPrivate::sendHealth()

@@ -63,6 +63,7 @@ public:
     // event loop, a system call) per pass instead of one per request.
     void deleteLater(LpmRequest *request);
     void sendHealth();
+    void sendPendingHealth(); // the report scheduleHealthReport() asked for, if not sent yet
 
     // Stopping.
     void onSoftKill();
