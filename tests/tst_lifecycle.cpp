@@ -37,6 +37,7 @@ private Q_SLOTS:
     void timeoutRejectsAndIgnoresLateAnswer();
     void timeoutTellsTheWorker();
     void timeoutsUnderLoadLeaveNothingBehind();
+    void timeoutsOfManyLengthsEndInDeadlineOrder();
     // Cancellation
     void cancelReachesTheWorker();
     void cancelledQueuedRequestNeverSent();
@@ -157,6 +158,34 @@ void tst_Lifecycle::timeoutsUnderLoadLeaveNothingBehind()
     const auto next = supervisor.enqueue(op(QStringLiteral("echo")));
     QTRY_VERIFY_WITH_TIMEOUT(next.isFinished(), LongWaitMs);
     QVERIFY(!rejection(next));
+}
+
+void tst_Lifecycle::timeoutsOfManyLengthsEndInDeadlineOrder()
+{
+    // Each request times out before the one enqueued just before it: every deadline
+    // is earlier than all the others', so eight requests fill the deadline lanes and
+    // the last four wait in the heap behind them. None is answered: they must still
+    // end in deadline order, heap and lanes together, however late the loop runs.
+    LpmSupervisor supervisor(configFor(1));
+    QVERIFY(startAndWait(supervisor));
+    constexpr int Count = 12;
+    QList<int> ended;
+    QList<QFuture<void>> chained;
+    for (int i = 0; i < Count; ++i) {
+        LpmRequestOptions options;
+        options.timeout = 100 * (Count - i);
+        chained.append(supervisor.enqueue(op(QStringLiteral("cancelable"), { { QStringLiteral("ms"), 30000 } }), options)
+                               .then(QtFuture::Launch::Sync, [&ended, i](QFuture<LpmResponse> f) {
+                                   QCOMPARE(rejectionCode(f), LpmError::Code::TimedOut);
+                                   ended.append(i);
+                               }));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), Count, LongWaitMs);
+    QList<int> expected;
+    for (int i = Count - 1; i >= 0; --i)
+        expected.append(i);
+    QCOMPARE(ended, expected);
+    QCOMPARE(supervisor.pendingCount(), 0);
 }
 
 // --- cancellation -----------------------------------------------------------------

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void deadlinesComeOutInOrder_data();
     void deadlinesComeOutInOrder();
     void deadlinesInOrderNeverReachTheHeap();
+    void aLaneWhoseLastLeftTakesWhatFollowsTheNewLast();
     void expiredRequestsComeFirst();
     void sweepFindsEveryCanceledRequestWithinBudget();
     void unfinishedRequestRejectsWhenDestroyed();
@@ -259,7 +260,7 @@ void tst_RequestTable::deadlinesComeOutInOrder()
             expected.emplace(deadline, requests.back().get());
         } else {
             auto victim = expected.begin();
-            // Mostly the oldest, as answers come; else any.
+            // Half the time the oldest, as answers come; else any.
             if (generator.bounded(2) != 0)
                 std::advance(victim, generator.bounded(int(expected.size())));
             queue.remove(victim->second);
@@ -298,6 +299,7 @@ void tst_RequestTable::deadlinesComeOutInOrder()
     qsizetype drained = 0;
     last = -1;
     while (LpmPendingRequest *earliest = queue.earliest()) {
+        QCOMPARE(earliest->createdAt, queue.earliestDeadline()); // the one it names
         QVERIFY(queue.earliestDeadline() >= last);
         last = queue.earliestDeadline();
         queue.remove(earliest);
@@ -333,6 +335,33 @@ void tst_RequestTable::deadlinesInOrderNeverReachTheHeap()
     QCOMPARE(table.earliestDeadline(), earliest->second);
     QCOMPARE(table.expiredAt(earliest->second - 1), nullptr);
     QVERIFY(table.expiredAt(earliest->second) != nullptr);
+}
+
+void tst_RequestTable::aLaneWhoseLastLeftTakesWhatFollowsTheNewLast()
+{
+    // Falling deadlines open a lane each, until every lane is taken.
+    LpmDeadlineQueue queue;
+    std::vector<std::unique_ptr<LpmPendingRequest>> requests;
+    const auto add = [&](qint64 deadline) {
+        requests.push_back(request(deadline));
+        queue.add(requests.back().get(), deadline);
+        return requests.back().get();
+    };
+    for (int lane = 0; lane < LpmDeadlineQueue::LaneCount; ++lane)
+        add(1000 - 100 * lane);
+    QCOMPARE(queue.heapSize(), qsizetype(0));
+    const qint64 lowestTail = 1000 - 100 * (LpmDeadlineQueue::LaneCount - 1);
+    // Behind the lowest lane's last, then gone again (answered): that lane's last is
+    // the one before once more, so a deadline between the two still fits there.
+    LpmPendingRequest *behind = add(lowestTail + 50);
+    queue.remove(behind);
+    add(lowestTail + 20);
+    QCOMPARE(queue.heapSize(), qsizetype(0));
+    // Earlier than every lane's last: only the heap takes it.
+    add(lowestTail - 1);
+    QCOMPARE(queue.heapSize(), qsizetype(1));
+    QCOMPARE(queue.earliestDeadline(), lowestTail - 1);
+    queue.clear();
 }
 
 void tst_RequestTable::expiredRequestsComeFirst()

@@ -29,7 +29,7 @@ LpmPendingRequest *LpmDeadlineQueue::earliest() const
     LpmPendingRequest *found = m_heap.empty() ? nullptr : m_heap.front();
     qint64 foundDeadline = found ? found->deadline : std::numeric_limits<qint64>::max();
     for (const Lane &lane : m_lanes) {
-        if (lane.head && lane.headDeadline < foundDeadline) {
+        if (lane.head && (!found || lane.headDeadline < foundDeadline)) {
             found = lane.head;
             foundDeadline = lane.headDeadline;
         }

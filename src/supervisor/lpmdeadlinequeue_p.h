@@ -17,7 +17,8 @@ class LpmPendingRequest;
 // lane: a list linked through the requests, kept in deadline order by appending only
 // to a lane whose last deadline is not later. Adding and removing there is O(1) and
 // touches the neighbours alone. A binary heap of 100,000 requests cost a cache miss
-// per level on every answer, and made W2 with a timeout 15 % slower than without.
+// per level on every answer, and made W2 with a timeout about 10 % slower than
+// without.
 // A request no lane takes in order (more distinct timeouts than lanes, or one a
 // thread hop reordered) goes into that heap, which the requests remember their
 // slots in (O(log n)). The earliest is the earlier of the lanes' heads and the
@@ -28,6 +29,7 @@ public:
     LpmDeadlineQueue() = default;
     Q_DISABLE_COPY_MOVE(LpmDeadlineQueue)
 
+    // Once per request: it must not be queued here already.
     void add(LpmPendingRequest *request, qint64 deadline);
     // No-op for a request that is not queued here.
     void remove(LpmPendingRequest *request);

@@ -54,7 +54,7 @@ public:
     std::vector<LpmPendingRequest *> releaseHeldBy(LpmWorkerHandle *holder);
     int heldBy(const LpmWorkerHandle *holder) const;
 
-    // Deadlines (ns on the monotonic clock).
+    // Deadlines (ns on the monotonic clock), set once per request.
     void setDeadline(LpmPendingRequest *request, qint64 deadline) { m_deadlines.add(request, deadline); }
     qint64 earliestDeadline() const { return m_deadlines.earliestDeadline(); }
     // The earliest request if its deadline is at or before now, else nullptr.
