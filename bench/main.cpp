@@ -2,8 +2,9 @@
 // same run. Every figure is the median of --runs runs; raw values follow in brackets.
 //
 //   W1  sequential echo round trips, one in flight (p50, p99 in µs; req/s)
-//   W2  pipelined echo requests, all enqueued at once (req/s), then again with a
-//       timeout on every request and without (W2_warm: the pass to weigh it against)
+//   W2  pipelined echo requests, all enqueued at once (req/s), then twice with a
+//       timeout on every request and twice without (W2_warm: the passes to weigh it
+//       against), in the order A B B A
 //   W3  start() to online() for 2 and 8 workers (ms), also from a fork server
 //   W3b respawn: a worker whose start-up costs 200 ms is killed; ms until its
 //       replacement is ready, without and with a fork server
@@ -305,23 +306,20 @@ void runPool(const Options &opts, int run, Series *lpm)
             // First, right after W1's warm-up, as every peer runs it.
             (*lpm)[QStringLiteral("W2_rps")].append(pipelined(supervisor, opts.pipelined));
             // That first pass also grows this process's heap, a page fault per fresh
-            // page, which later passes reuse: any series measured second came out
-            // 20 to 30 % ahead of the first. So the timeout series is weighed against a
-            // plain pass as warm as itself (W2_warm), the two in an order that
-            // alternates from run to run.
+            // page, which later passes reuse, and whichever series came next ran up to
+            // 30 % ahead or behind the other. So the timeout series is weighed against
+            // plain passes as warm as itself (W2_warm): two of each per run, in the
+            // order A B B A, so that each pair has one of each order and a drift
+            // through the run cancels; A alternates from run to run.
             const auto timed = [&] {
                 (*lpm)[QStringLiteral("W2_timeout_rps")].append(pipelined(supervisor, opts.pipelined, 600000));
             };
             const auto warm = [&] {
                 (*lpm)[QStringLiteral("W2_warm_rps")].append(pipelined(supervisor, opts.pipelined));
             };
-            if (run % 2 == 0) {
-                timed();
-                warm();
-            } else {
-                warm();
-                timed();
-            }
+            const bool timedFirst = run % 2 == 0;
+            for (const bool timedNow : { timedFirst, !timedFirst, !timedFirst, timedFirst })
+                timedNow ? timed() : warm();
         }
         if (opts.wants("W7"))
             (*lpm)[QStringLiteral("W7_hps")].append(SocketHandoff::perSecond(supervisor, opts.handoffs));

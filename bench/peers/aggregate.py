@@ -117,7 +117,7 @@ def main():
         return None if a is None or b is None or b == 0 else a / b
 
     def paired_ratio(slower, faster):
-        """The median over runs of one LPM figure over another of the same run."""
+        """The median of one LPM figure over another, pair by pair (each pair from one run)."""
         a, b = series.get("lpm", {}).get(slower), series.get("lpm", {}).get(faster)
         if not a or not b or len(a) != len(b) or 0 in b:
             return None
