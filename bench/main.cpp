@@ -47,6 +47,7 @@
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qjsonobject.h>
 #include <QtCore/qmap.h>
+#include <QtCore/qscopeguard.h>
 #include <QtCore/qset.h>
 
 #include <csignal>
@@ -137,11 +138,25 @@ LpmSupervisorConfig configFor(int workers, bool forkServer = false)
     return config;
 }
 
+// The supervisor rightly warns of each SIGKILL it did not send; W3b sends them.
+QtMessageHandler passOnMessages = nullptr;
+void dropOwnKillWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg && message.contains(QLatin1String("which LPM did not send")))
+        return;
+    if (passOnMessages)
+        passOnMessages(type, context, message);
+    else
+        std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+}
+
 // W3b: a worker whose start-up costs startupMs is killed; returns the median ms from
 // the kill to its replacement's ready(), over rounds. No backoff: the figure is the
 // start-up, not the restart policy's wait.
 double respawnMs(bool forkServer, int startupMs, int rounds)
 {
+    passOnMessages = qInstallMessageHandler(dropOwnKillWarnings);
+    const auto restoreMessages = qScopeGuard([] { qInstallMessageHandler(passOnMessages); });
     LpmSupervisorConfig config = configFor(1, forkServer);
     config.worker.backoffInitial = 0;
     config.worker.restarts = 100;
