@@ -12,6 +12,7 @@
 #include <QtTest/qtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void deadlinesComeOutInOrder();
     void deadlinesInOrderNeverReachTheHeap();
     void aLaneWhoseLastLeftTakesWhatFollowsTheNewLast();
+    void theLatestPossibleDeadlineIsStillFound();
     void expiredRequestsComeFirst();
     void sweepFindsEveryCanceledRequestWithinBudget();
     void unfinishedRequestRejectsWhenDestroyed();
@@ -362,6 +364,18 @@ void tst_RequestTable::aLaneWhoseLastLeftTakesWhatFollowsTheNewLast()
     QCOMPARE(queue.heapSize(), qsizetype(1));
     QCOMPARE(queue.earliestDeadline(), lowestTail - 1);
     queue.clear();
+}
+
+void tst_RequestTable::theLatestPossibleDeadlineIsStillFound()
+{
+    // An empty lane's head deadline is the largest qint64 too: a request whose deadline
+    // is that value must still be found, alone in its lane and with the heap empty.
+    LpmDeadlineQueue queue;
+    const auto last = request(std::numeric_limits<qint64>::max());
+    queue.add(last.get(), std::numeric_limits<qint64>::max());
+    QCOMPARE(queue.earliest(), last.get());
+    queue.remove(last.get());
+    QCOMPARE(queue.earliest(), nullptr);
 }
 
 void tst_RequestTable::expiredRequestsComeFirst()
