@@ -11,6 +11,7 @@
 #include <QtTest/qtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -19,6 +20,38 @@
 namespace LpmTest {
 
 constexpr int LongWaitMs = 60000; // generous: a loaded 2-core machine is slow
+
+// Warnings a test provokes in numbers it cannot know (how many replacements time out
+// before a kill, how many workers a chaos run kills), swallowed and counted while
+// this lives; every other message goes on to the handler before it, QTest's.
+class CountedWarnings
+{
+public:
+    explicit CountedWarnings(const QStringList &patterns)
+    {
+        s_patterns = patterns;
+        s_count = 0;
+        s_previous = qInstallMessageHandler(handle);
+    }
+    ~CountedWarnings() { qInstallMessageHandler(s_previous); }
+    Q_DISABLE_COPY_MOVE(CountedWarnings)
+    int count() const { return s_count; }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        if (type == QtWarningMsg
+            && std::any_of(s_patterns.cbegin(), s_patterns.cend(), [&](const QString &p) { return message.contains(p); })) {
+            ++s_count;
+            return;
+        }
+        if (s_previous)
+            s_previous(type, context, message);
+    }
+    static inline QStringList s_patterns;
+    static inline std::atomic<int> s_count { 0 };
+    static inline QtMessageHandler s_previous = nullptr;
+};
 
 inline LpmSupervisorConfig configFor(int workers, const QStringList &arguments = {})
 {

@@ -13,44 +13,9 @@
 #include <QtNetwork/qtcpserver.h>
 #include <QtNetwork/qtcpsocket.h>
 
-#include <algorithm>
-#include <atomic>
-
 using namespace LpmTest;
 
 namespace {
-
-// Warnings whose number depends on the machine's speed (how many replacements time
-// out before a kill), swallowed and counted while this lives; every other message
-// goes on to the handler before it, QTest's.
-class CountedWarnings
-{
-public:
-    explicit CountedWarnings(const QStringList &patterns)
-    {
-        s_patterns = patterns;
-        s_count = 0;
-        s_previous = qInstallMessageHandler(handle);
-    }
-    ~CountedWarnings() { qInstallMessageHandler(s_previous); }
-    Q_DISABLE_COPY_MOVE(CountedWarnings)
-    int count() const { return s_count; }
-
-private:
-    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
-    {
-        if (type == QtWarningMsg
-            && std::any_of(s_patterns.cbegin(), s_patterns.cend(), [&](const QString &p) { return message.contains(p); })) {
-            ++s_count;
-            return;
-        }
-        if (s_previous)
-            s_previous(type, context, message);
-    }
-    static inline QStringList s_patterns;
-    static inline std::atomic<int> s_count { 0 };
-    static inline QtMessageHandler s_previous = nullptr;
-};
 
 // byte i is (i * 7 + i / 4096) mod 256, as the test worker makes it
 QByteArray pattern(qint64 size)
